@@ -1,0 +1,34 @@
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema.js';
+
+export type Database = PostgresJsDatabase<typeof schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  sql: postgres.Sql;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  url: string;
+  poolSize: number;
+  /** Seconds to wait for a connection before the query fails, so an outage fails fast. */
+  connectTimeoutSeconds: number;
+  /** Called once per SQL statement; benchmarks and tests count statements through it. */
+  onQuery?: (query: string) => void;
+}
+
+export function connectDatabase(options: DatabaseOptions): DatabaseHandle {
+  const sql = postgres(options.url, {
+    max: options.poolSize,
+    connect_timeout: options.connectTimeoutSeconds,
+    idle_timeout: 30,
+    onnotice: () => {},
+  });
+  const db = drizzle(sql, {
+    schema,
+    logger: options.onQuery ? { logQuery: (query) => options.onQuery?.(query) } : false,
+  });
+  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+}

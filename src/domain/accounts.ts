@@ -1,0 +1,54 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { hashPassword } from '../auth/password.js';
+import type { Database } from '../db/client.js';
+import { uniqueViolationConstraint } from '../db/errors.js';
+import { accounts, type AccountRow } from '../db/schema.js';
+import { AlreadyExistsError } from '../errors.js';
+import { accountNameSchema, emailSchema, parseInput, passwordSchema } from './validation.js';
+
+const signUpSchema = z.object({
+  accountName: accountNameSchema,
+  email: emailSchema,
+  password: passwordSchema,
+});
+
+export type SignUpInput = z.input<typeof signUpSchema>;
+
+/** Creates a main account; throws InputError or AlreadyExistsError for expected failures. */
+export async function createAccount(db: Database, input: SignUpInput): Promise<AccountRow> {
+  const { accountName, email, password } = parseInput(signUpSchema, input);
+  const passwordHash = await hashPassword(password);
+  try {
+    const [account] = await db.insert(accounts).values({ name: accountName, email, passwordHash }).returning();
+    if (!account) throw new Error('INSERT ... RETURNING returned no account row');
+    return account;
+  } catch (error) {
+    const constraint = uniqueViolationConstraint(error);
+    if (constraint === 'accounts_name_unique') {
+      throw new AlreadyExistsError('input.accountName', `The account name "${accountName}" is already taken.`);
+    }
+    if (constraint === 'accounts_email_unique') {
+      throw new AlreadyExistsError('input.email', 'An account with this e-mail already exists.');
+    }
+    throw error;
+  }
+}
+
+export async function findAccountById(db: Database, id: string): Promise<AccountRow | undefined> {
+  return db.query.accounts.findFirst({ where: eq(accounts.id, id) });
+}
+
+export async function findAccountByEmail(db: Database, email: string): Promise<AccountRow | undefined> {
+  return db.query.accounts.findFirst({ where: eq(accounts.email, email.trim().toLowerCase()) });
+}
+
+export async function findAccountByName(db: Database, name: string): Promise<AccountRow | undefined> {
+  return db.query.accounts.findFirst({ where: eq(accounts.name, name.trim().toLowerCase()) });
+}
+
+/** The account's subuser login page: the configured public URL plus the account name. */
+export function subuserLoginUrl(publicUrl: string, accountName: string): string {
+  const base = publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`;
+  return new URL(`login/${encodeURIComponent(accountName)}`, base).toString();
+}

@@ -1,0 +1,39 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { hashPassword, PASSWORD_MAX_LENGTH, verifyPassword } from '../auth/password.js';
+import type { Database } from '../db/client.js';
+import { accounts, subusers } from '../db/schema.js';
+import { InputError } from '../errors.js';
+import { parseInput, passwordSchema } from './validation.js';
+
+const changePasswordSchema = z.object({
+  currentPassword: z.string().max(PASSWORD_MAX_LENGTH, 'Current password is incorrect.'),
+  newPassword: passwordSchema,
+});
+
+export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
+
+/**
+ * Replaces the principal's own password after checking the current one. Throws InputError on a
+ * wrong current password or a new password that breaks the policy.
+ */
+export async function changeOwnPassword(
+  db: Database,
+  principal: { accountId: string; subuserId: string | null },
+  input: ChangePasswordInput,
+): Promise<void> {
+  const { currentPassword, newPassword } = parseInput(changePasswordSchema, input);
+  const row = principal.subuserId
+    ? await db.query.subusers.findFirst({ where: eq(subusers.id, principal.subuserId) })
+    : await db.query.accounts.findFirst({ where: eq(accounts.id, principal.accountId) });
+  if (!row || !(await verifyPassword(row.passwordHash, currentPassword))) {
+    throw new InputError('input.currentPassword', 'Current password is incorrect.');
+  }
+
+  const passwordHash = await hashPassword(newPassword);
+  if (principal.subuserId) {
+    await db.update(subusers).set({ passwordHash, updatedAt: new Date() }).where(eq(subusers.id, principal.subuserId));
+  } else {
+    await db.update(accounts).set({ passwordHash }).where(eq(accounts.id, principal.accountId));
+  }
+}

@@ -1,0 +1,64 @@
+import type { YogaInitialContext } from 'graphql-yoga';
+import type { AppServices, RequestContext, Viewer } from './context.js';
+import { viewerFromSession } from './viewer.js';
+import type { NodeServerContext } from './yoga.js';
+
+const BEARER_PATTERN = /^Bearer\s+(\S+)$/i;
+
+function clientIpOf(serverContext: Partial<NodeServerContext>, request: Request, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return serverContext.req?.socket.remoteAddress ?? 'unknown';
+}
+
+async function sessionTokenOf(request: Request, cookieName: string): Promise<string | null> {
+  const bearer = request.headers.get('authorization')?.match(BEARER_PATTERN)?.[1];
+  if (bearer) return bearer;
+  const cookie = await request.cookieStore?.get(cookieName);
+  return cookie?.value ?? null;
+}
+
+/** Builds each request's context; the session is looked up lazily, on the first guarded field. */
+export function createContextFactory(services: AppServices) {
+  const { config } = services;
+  const secureCookie = config.PUBLIC_URL.startsWith('https:');
+
+  return async (initial: YogaInitialContext & Partial<NodeServerContext>): Promise<RequestContext> => {
+    const { request } = initial;
+    let viewerPromise: Promise<Viewer | null> | undefined;
+
+    const context: RequestContext = {
+      services,
+      clientIp: clientIpOf(initial, request, config.TRUST_PROXY),
+      resolvedViewer: undefined,
+      getViewer: () => {
+        viewerPromise ??= (async () => {
+          const token = await sessionTokenOf(request, config.SESSION_COOKIE_NAME);
+          const session = token ? await services.sessions.validate(token) : null;
+          const viewer = session ? viewerFromSession(session) : null;
+          context.resolvedViewer = viewer;
+          return viewer;
+        })();
+        return viewerPromise;
+      },
+      setSessionCookie: async (token, expiresAt) => {
+        await request.cookieStore?.set({
+          name: config.SESSION_COOKIE_NAME,
+          value: token,
+          expires: expiresAt,
+          path: '/',
+          domain: null,
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: secureCookie,
+        });
+      },
+      clearSessionCookie: async () => {
+        await request.cookieStore?.delete(config.SESSION_COOKIE_NAME);
+      },
+    };
+    return context;
+  };
+}

@@ -1,0 +1,41 @@
+import type { YogaInitialContext } from 'graphql-yoga';
+import type { PanelSection, Role } from '../access/matrix.js';
+import type { RateLimiter } from '../auth/rate-limit.js';
+import type { Session, SessionManager } from '../auth/sessions.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import type { Logger } from '../logger.js';
+
+/** Long-lived services shared by every request. */
+export interface AppServices {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  sessions: SessionManager;
+  rateLimiter: RateLimiter;
+}
+
+/** The authenticated principal of a request. */
+export interface Viewer {
+  session: Session;
+  accountId: string;
+  /** Null when the main account itself is logged in. */
+  subuserId: string | null;
+  isMainAccount: boolean;
+  roles: readonly Role[];
+  sections: ReadonlySet<PanelSection>;
+}
+
+/** What panel-api adds to yoga's own context for every request. */
+export interface RequestContext {
+  services: AppServices;
+  clientIp: string;
+  /** Resolves the request's session once, on first use; null when it has none or it expired. */
+  getViewer(): Promise<Viewer | null>;
+  /** The viewer after getViewer() has settled; undefined before. */
+  resolvedViewer: Viewer | null | undefined;
+  setSessionCookie(token: string, expiresAt: number): Promise<void>;
+  clearSessionCookie(): Promise<void>;
+}
+
+export type Context = YogaInitialContext & RequestContext;
