@@ -47,6 +47,8 @@ export const builder = new SchemaBuilder<{
   errors: {
     directResult: true,
   },
+  // graphql-tools' printSchemaWithDirectives reads directives keyed by name.
+  directives: { useGraphQLToolsUnorderedDirectives: true },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',

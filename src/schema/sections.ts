@@ -9,7 +9,7 @@ export function requiresSection(section: PanelSection, description: string) {
   const authScopes: Partial<AuthScopes> = {};
   authScopes[section] = true;
   return {
-    description: `${description}\n\nRequires the panel section ${section} (${sectionTitle(section)}).`,
+    description: `${description}\n\nRequires the panel section ${section}: ${sectionTitle(section)}.`,
     authScopes,
     directives: { requiresSection: { section } },
   };
