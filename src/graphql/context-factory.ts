@@ -27,18 +27,20 @@ export function createContextFactory(services: AppServices) {
 
   return async (initial: YogaInitialContext & Partial<NodeServerContext>): Promise<RequestContext> => {
     const { request } = initial;
+    // Yoga copies the returned fields into its own context object, so state lives in this closure.
     let viewerPromise: Promise<Viewer | null> | undefined;
+    let resolvedViewer: Viewer | null | undefined;
 
-    const context: RequestContext = {
+    return {
       services,
       clientIp: clientIpOf(initial, request, config.TRUST_PROXY),
-      resolvedViewer: undefined,
+      peekViewer: () => resolvedViewer,
       getViewer: () => {
         viewerPromise ??= (async () => {
           const token = await sessionTokenOf(request, config.SESSION_COOKIE_NAME);
           const session = token ? await services.sessions.validate(token) : null;
           const viewer = session ? viewerFromSession(session) : null;
-          context.resolvedViewer = viewer;
+          resolvedViewer = viewer;
           return viewer;
         })();
         return viewerPromise;
@@ -59,6 +61,5 @@ export function createContextFactory(services: AppServices) {
         await request.cookieStore?.delete(config.SESSION_COOKIE_NAME);
       },
     };
-    return context;
   };
 }

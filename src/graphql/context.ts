@@ -32,8 +32,8 @@ export interface RequestContext {
   clientIp: string;
   /** Resolves the request's session once, on first use; null when it has none or it expired. */
   getViewer(): Promise<Viewer | null>;
-  /** The viewer after getViewer() has settled; undefined before. */
-  resolvedViewer: Viewer | null | undefined;
+  /** Returns the viewer once getViewer() has settled, and undefined before. */
+  peekViewer(): Viewer | null | undefined;
   setSessionCookie(token: string, expiresAt: number): Promise<void>;
   clearSessionCookie(): Promise<void>;
 }
