@@ -7,6 +7,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createContextFactory } from './context-factory.js';
 import type { AppServices, RequestContext } from './context.js';
+import { useErrorCodes } from './error-codes-plugin.js';
 import { createErrorMasker } from './mask-error.js';
 
 export interface NodeServerContext {
@@ -15,15 +16,6 @@ export interface NodeServerContext {
 }
 
 export const GRAPHQL_PATH = '/graphql';
-
-/** Limits on operation shape; graphql-armor rejects larger operations before they execute. */
-export const OPERATION_LIMITS = {
-  maxDepth: 12,
-  maxAliases: 30,
-  maxTokens: 2000,
-  maxCost: 5000,
-  maxDirectives: 20,
-} as const;
 
 export function createPanelYoga(
   services: AppServices,
@@ -49,15 +41,18 @@ export function createPanelYoga(
     plugins: [
       useCookies(),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+      // graphql-armor rejects oversized operations during validation; it skips introspection
+      // fields, so GraphiQL's deep introspection query still works.
       EnvelopArmorPlugin({
-        maxDepth: { n: OPERATION_LIMITS.maxDepth },
-        maxAliases: { n: OPERATION_LIMITS.maxAliases },
-        maxTokens: { n: OPERATION_LIMITS.maxTokens },
-        costLimit: { maxCost: OPERATION_LIMITS.maxCost },
-        maxDirectives: { n: OPERATION_LIMITS.maxDirectives },
+        maxDepth: { n: config.GRAPHQL_MAX_DEPTH },
+        maxAliases: { n: config.GRAPHQL_MAX_ALIASES },
+        maxTokens: { n: config.GRAPHQL_MAX_TOKENS },
+        costLimit: { maxCost: config.GRAPHQL_MAX_COST },
+        maxDirectives: { n: 20 },
         blockFieldSuggestion: { enabled: !config.INTROSPECTION_ENABLED },
       }),
       config.INTROSPECTION_ENABLED ? {} : useDisableIntrospection(),
+      useErrorCodes(),
     ],
   });
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { GraphQLClient } from 'graphql-request';
+import { ClientError, GraphQLClient } from 'graphql-request';
 import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { createAppServer, type Backends } from '../../src/app.js';
@@ -33,8 +33,9 @@ export interface TestServer {
 
 export interface TestServerOptions {
   env?: Record<string, string>;
-  /** Replaces the Redis URL, e.g. with a proxy that a test can cut. */
+  /** Replace the service URLs, e.g. with a proxy that a test can cut. */
   redisUrl?: string;
+  databaseUrl?: string;
 }
 
 /**
@@ -45,7 +46,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const prefix = `panel-test:${randomBytes(6).toString('hex')}:`;
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_URL: options.databaseUrl ?? inject('databaseUrl'),
     REDIS_URL: options.redisUrl ?? inject('redisUrl'),
     REDIS_KEY_PREFIX: prefix,
     PUBLIC_URL: 'http://panel.test',
@@ -79,7 +80,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       if (requestOptions.token) headers.authorization = `Bearer ${requestOptions.token}`;
       if (requestOptions.cookie) headers.cookie = requestOptions.cookie;
       const client = new GraphQLClient(`${url}/graphql`, { headers, errorPolicy: 'all' });
-      const response = await client.rawRequest(query, variables);
+      // graphql-request throws on non-2xx answers, such as 400 for an invalid operation.
+      const response = await client.rawRequest(query, variables).catch((error: unknown) => {
+        if (error instanceof ClientError) return { ...error.response, data: error.response.data };
+        throw error;
+      });
       return {
         data: response.data as never,
         errors: response.errors as GraphQLResult['errors'],

@@ -1,26 +1,21 @@
-import { createServer, Socket, type Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
 
 /**
- * A loopback TCP proxy in front of a real service. `cut()` drops every connection and refuses new
- * ones, as an outage would; `restore()` lets traffic through again on the same port.
+ * A loopback TCP proxy in front of a real service. `cut()` drops every connection and stops
+ * listening, so new connections are refused as in an outage; `restore()` listens on the same
+ * port again.
  */
 export interface TcpProxy {
   port: number;
-  cut(): void;
-  restore(): void;
+  cut(): Promise<void>;
+  restore(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
-  let open = true;
   const sockets = new Set<Socket>();
 
   const server: Server = createServer((client) => {
-    if (!open) {
-      client.destroy();
-      return;
-    }
     const upstream = new Socket();
     sockets.add(client);
     sockets.add(upstream);
@@ -37,23 +32,22 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       upstream.pipe(client);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
-  return {
-    port: (server.address() as AddressInfo).port,
-    cut() {
-      open = false;
-      for (const socket of sockets) socket.destroy();
-      sockets.clear();
-    },
-    restore() {
-      open = true;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        open = false;
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const listen = (port: number) => new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const stop = () => new Promise<void>((resolve) => {
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+  });
+
+  await listen(0);
+  const port = (server.address() as AddressInfo).port;
+  return { port, cut: stop, restore: () => listen(port), close: stop };
 }

@@ -1,0 +1,54 @@
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { ErrorCode } from '../errors.js';
+
+function withCode(error: GraphQLError, code: ErrorCode): GraphQLError {
+  if (error.extensions?.code) return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code },
+  });
+}
+
+function isExecutionResult(value: unknown): value is ExecutionResult {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'errors' in value;
+}
+
+/**
+ * Gives errors raised before execution a stable code: GRAPHQL_PARSE_FAILED for syntax errors,
+ * BAD_USER_INPUT for variables that do not match their types, and GRAPHQL_VALIDATION_FAILED for
+ * the rest of validation, graphql-armor's limits included.
+ */
+export function useErrorCodes(): Plugin {
+  return {
+    onParse: () => ({ result, replaceParseResult }) => {
+      if (result instanceof GraphQLError) {
+        replaceParseResult(withCode(result, 'GRAPHQL_PARSE_FAILED'));
+      }
+    },
+    onExecute: () => ({
+      onExecuteDone: ({ result, setResult }) => {
+        // Variable coercion fails before any field runs, so its errors carry no path.
+        if (isExecutionResult(result) && result.errors && result.data === undefined) {
+          setResult({ ...result, errors: result.errors.map((error) => (error.path ? error : withCode(error, 'BAD_USER_INPUT'))) });
+        }
+      },
+    }),
+    // graphql-armor throws from its validation rules, which skips onValidate's result, so errors
+    // that still lack a code when the response is written are validation failures.
+    onResultProcess: ({ result, setResult }) => {
+      if (isExecutionResult(result) && result.errors?.some((error) => !error.extensions?.code)) {
+        setResult({
+          ...result,
+          errors: result.errors.map((error) =>
+            error instanceof GraphQLError ? withCode(error, 'GRAPHQL_VALIDATION_FAILED') : error,
+          ),
+        });
+      }
+    },
+  };
+}
