@@ -1,4 +1,4 @@
-// Writes schema.graphql from the code; a test fails when the committed file is stale.
+// Writes schema.graphql from the code. A test fails when the committed file is stale.
 import { writeFileSync } from 'node:fs';
 import { printPanelSchema } from '../src/schema/print.js';
 

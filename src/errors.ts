@@ -61,7 +61,7 @@ export function internalServerError(): GraphQLError {
   return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
 
-/** Raised when PostgreSQL or Redis cannot be reached; masked into SERVICE_UNAVAILABLE. */
+/** Error raised when PostgreSQL or Redis cannot be reached. Clients see SERVICE_UNAVAILABLE. */
 export class BackendUnavailableError extends Error {
   constructor(
     readonly service: 'postgres' | 'redis',
@@ -77,7 +77,7 @@ export abstract class MutationError extends Error {
   abstract readonly code: ErrorCode;
 }
 
-/** An input value failed validation; `field` is the path of the input field, e.g. `input.password`. */
+/** Invalid input value. `field` is the path of the input field, such as `input.password`. */
 export class InputError extends MutationError {
   readonly code = 'BAD_USER_INPUT' as const;
   constructor(
@@ -99,7 +99,7 @@ export class AlreadyExistsError extends MutationError {
   }
 }
 
-/** Login failed; the message never says whether the account, the login or the password was wrong. */
+/** Failed login. The message is the same whether the account, the login or the password was wrong. */
 export class InvalidCredentialsError extends MutationError {
   readonly code = 'INVALID_CREDENTIALS' as const;
   constructor() {

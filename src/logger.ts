@@ -2,7 +2,7 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-/** Creates the root logger; modules take a child with `logger.child({ module })`. */
+/** Creates the root logger. Modules log through `logger.child({ module })`. */
 export function createLogger(level: string): Logger {
   return pino({
     level,

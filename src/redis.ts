@@ -3,7 +3,7 @@ import { BackendUnavailableError } from './errors.js';
 
 /**
  * Connects to Redis so that commands fail at once while it is unreachable, instead of queueing
- * until it returns; the client keeps reconnecting in the background.
+ * until it returns. The client keeps reconnecting in the background.
  */
 export async function connectRedis(url: string, timeoutMs: number): Promise<Redis> {
   const redis = new Redis(url, {

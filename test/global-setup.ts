@@ -111,7 +111,7 @@ async function redisUrl(): Promise<string> {
 
 /**
  * Finds or starts PostgreSQL and Redis, creates a database of the run's own and migrates it. The
- * database is dropped after the run; Redis keys are isolated by a prefix per test server.
+ * database is dropped after the run. Each test server isolates its Redis keys with a prefix.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // Redis first: when it is missing the run stops before anything was started.

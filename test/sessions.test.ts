@@ -268,3 +268,23 @@ test('account A cannot read or change account B', async () => {
   const rowB = await testServer.database.db.query.subusers.findFirst({ where: eq(subusers.id, subuserB.id) });
   expect(rowB).toEqual(subuserB);
 });
+
+test('authenticating costs one Redis call and no SQL', async () => {
+  const testServer = await start();
+  const account = await seedAccount(testServer.database.db);
+  const subuser = await seedSubuser(testServer.database.db, account.id, ['SUPERVISOR', 'PAYER']);
+  const token = await logInAs(testServer, account, subuser);
+
+  const commands: string[] = [];
+  const sendCommand = testServer.redis.sendCommand.bind(testServer.redis);
+  testServer.redis.sendCommand = (command, stream) => {
+    commands.push(command.name);
+    return sendCommand(command, stream);
+  };
+  testServer.statements.length = 0;
+
+  const result = await testServer.request('{ me { isMainAccount roles sections sessionExpiresAt } roles { role } }', {}, { token });
+  expect(result.errors).toBeUndefined();
+  expect(commands).toEqual(['get']);
+  expect(testServer.statements).toEqual([]);
+});

@@ -40,7 +40,7 @@ interface SectionDefinition {
   readonly section: string;
   readonly title: string;
   readonly group: SectionGroup;
-  /** Subuser roles that open the section; the main account is implied. */
+  /** Subuser roles that open the section. The main account opens every section and is not listed. */
   readonly roles: readonly Role[];
 }
 

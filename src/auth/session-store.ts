@@ -21,7 +21,7 @@ export interface SessionStore {
   save(tokenHash: string, record: SessionRecord): Promise<void>;
   get(tokenHash: string): Promise<SessionRecord | null>;
   delete(tokenHash: string): Promise<void>;
-  /** Deletes every session of the principal except `keepTokenHash`; returns how many it deleted. */
+  /** Deletes every session of the principal except `keepTokenHash` and returns how many it deleted. */
   deleteAllOf(principal: string, keepTokenHash?: string): Promise<number>;
   /** Replaces the roles in every live session of the principal, keeping each session's expiry. */
   setRolesOf(principal: string, roles: readonly Role[]): Promise<void>;
@@ -83,7 +83,7 @@ export class RedisSessionStore implements SessionStore {
         .multi()
         .set(this.sessionKey(tokenHash), JSON.stringify(record), 'PX', ttlMs)
         .sadd(index, tokenHash)
-        // The index lives as long as its newest session; the scripts prune members that expired.
+        // The index lives as long as its newest session, and the scripts prune members that expired.
         .pexpire(index, ttlMs, 'GT')
         .pexpire(index, ttlMs, 'NX')
         .exec(),

@@ -11,7 +11,7 @@ export interface Session extends SessionRecord {
 }
 
 export interface CreatedSession {
-  /** The session_id the client holds; only its SHA-256 is stored. */
+  /** The session_id the client holds. Only its SHA-256 is stored. */
   token: string;
   session: Session;
 }
@@ -20,7 +20,7 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Creates, validates and invalidates sessions; the store never sees a session_id itself. */
+/** Creates, validates and invalidates sessions. The store receives only SHA-256 hashes of session_ids. */
 export class SessionManager {
   constructor(
     private readonly store: SessionStore,

@@ -15,10 +15,13 @@ export interface DatabaseOptions {
   poolSize: number;
   /** Seconds to wait for a connection before the query fails, so an outage fails fast. */
   connectTimeoutSeconds: number;
-  /** Called once per SQL statement; benchmarks and tests count statements through it. */
+  /** Callback run once per SQL statement, so benchmarks and tests can count statements. */
   onQuery?: (query: string) => void;
 }
 
+// NOTE: connect_timeout bounds only the TCP and startup phase. A peer that accepts connections and
+// then drops them without answering (a half-open proxy) can keep a query waiting; a refused or
+// reset connection fails at once.
 export function connectDatabase(options: DatabaseOptions): DatabaseHandle {
   const sql = postgres(options.url, {
     max: options.poolSize,

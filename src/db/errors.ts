@@ -1,4 +1,4 @@
-/** Walks an error's cause chain; drizzle wraps driver errors in DrizzleQueryError. */
+/** Walks an error's cause chain, because drizzle wraps driver errors in DrizzleQueryError. */
 function* causes(error: unknown): Generator<unknown> {
   let current = error;
   for (let depth = 0; current && depth < 10; depth += 1) {

@@ -20,7 +20,7 @@ async function sessionTokenOf(request: Request, cookieName: string): Promise<str
   return cookie?.value ?? null;
 }
 
-/** Builds each request's context; the session is looked up lazily, on the first guarded field. */
+/** Builds each request's context. The session is looked up lazily, on the first guarded field. */
 export function createContextFactory(services: AppServices) {
   const { config } = services;
   const secureCookie = config.PUBLIC_URL.startsWith('https:');

@@ -30,7 +30,7 @@ export interface Viewer {
 export interface RequestContext {
   services: AppServices;
   clientIp: string;
-  /** Resolves the request's session once, on first use; null when it has none or it expired. */
+  /** Resolves the request's session once, on first use, to null when it has none or it expired. */
   getViewer(): Promise<Viewer | null>;
   /** Returns the viewer once getViewer() has settled, and undefined before. */
   peekViewer(): Viewer | null | undefined;

@@ -13,9 +13,9 @@ function withLocation(replacement: GraphQLError, error: unknown): GraphQLError {
 }
 
 /**
- * Decides what a client sees of an error. GraphQLErrors the API raised on purpose pass through;
- * an unreachable PostgreSQL or Redis becomes SERVICE_UNAVAILABLE; anything else is logged with its
- * cause and masked as INTERNAL_SERVER_ERROR.
+ * Decides what a client sees of an error. GraphQLErrors the API raised on purpose pass through,
+ * and an unreachable PostgreSQL or Redis becomes SERVICE_UNAVAILABLE. Anything else is logged with
+ * its cause and masked as INTERNAL_SERVER_ERROR.
  */
 export function createErrorMasker(logger: Logger): (error: unknown) => Error {
   const log = logger.child({ module: 'errors' });

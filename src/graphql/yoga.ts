@@ -41,7 +41,7 @@ export function createPanelYoga(
     plugins: [
       useCookies(),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
-      // graphql-armor rejects oversized operations during validation; it skips introspection
+      // graphql-armor rejects oversized operations during validation. It skips introspection
       // fields, so GraphiQL's deep introspection query still works.
       EnvelopArmorPlugin({
         maxDepth: { n: config.GRAPHQL_MAX_DEPTH },

@@ -21,7 +21,7 @@ export interface TestServer {
   config: Config;
   database: DatabaseHandle;
   redis: Redis;
-  /** SQL statements run since the server started; reset it to count one request. */
+  /** SQL statements run since the server started. Empty it to count one request. */
   statements: string[];
   request<T = Record<string, unknown>>(
     query: string,
