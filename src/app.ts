@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
+import { prepareDummyHash } from './auth/password.js';
 import { MemoryRateLimiter, RedisRateLimiter } from './auth/rate-limit.js';
 import { MemorySessionStore, RedisSessionStore } from './auth/session-store.js';
 import { SessionManager } from './auth/sessions.js';
@@ -55,8 +56,9 @@ export function createHealthCheck(backends: Backends): HealthCheck {
 /** Builds the schema, yoga and the HTTP server over already connected backends. */
 export function createAppServer(config: Config, logger: Logger, backends: Backends): Server {
   const services = createServices(config, logger, backends);
+  void prepareDummyHash();
   const yoga = createPanelYoga(services, buildSchema());
-  return createHttpServer(yoga, createHealthCheck(backends));
+  return createHttpServer(yoga, createHealthCheck(backends), config.REQUEST_BODY_LIMIT_BYTES);
 }
 
 export interface RunningApp {

@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import { afterEach, expect, test } from 'vitest';
+import { subusers } from '../src/db/schema.js';
 import { createErrorMasker } from '../src/graphql/mask-error.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -61,8 +62,10 @@ test('batched requests are rejected', async () => {
 test('CSRF prevention blocks simple GET requests', async () => {
   const testServer = await start();
   const url = `${testServer.url}/graphql?query=${encodeURIComponent('{ __typename }')}`;
-  const blocked = await fetch(url);
+  const blocked = await fetch(url, { headers: { accept: 'application/json' } });
   expect(blocked.status).toBe(403);
+  const body = (await blocked.json()) as { errors: Array<{ extensions: { code: string } }> };
+  expect(body.errors.map((error) => error.extensions.code)).toEqual(['BAD_REQUEST']);
 
   const allowed = await fetch(url, { headers: { 'x-graphql-yoga-csrf': '1', accept: 'application/json' } });
   expect(allowed.status).toBe(200);
@@ -115,4 +118,67 @@ test('unexpected errors are masked and logged with their cause', () => {
 
   const deliberate = new GraphQLError('Subuser not found: x.', { extensions: { code: 'NOT_FOUND' } });
   expect(mask(deliberate)).toBe(deliberate);
+});
+
+test('oversized bodies get 413 before parsing', async () => {
+  const testServer = await start({ REQUEST_BODY_LIMIT_BYTES: '2048' });
+  const response = await fetch(`${testServer.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(4096) } }),
+  });
+  expect(response.status).toBe(413);
+  expect(await response.json()).toEqual({
+    errors: [{ message: 'Request body too large: the limit is 2048 bytes.', extensions: { code: 'BAD_REQUEST' } }],
+  });
+
+  const small = await testServer.request('{ __typename }');
+  expect(small.data).toEqual({ __typename: 'Query' });
+});
+
+test('NUL characters are BAD_USER_INPUT', async () => {
+  const testServer = await start();
+  const viaVariable = await testServer.request(
+    'mutation ($input: LogInInput!) { logIn(input: $input) { __typename } }',
+    { input: { email: 'x\u0000@example.com', password: 'Whatever-1' } },
+  );
+  expect(viaVariable.data).toBeUndefined();
+  expect(viaVariable.errors?.map((error) => error.extensions)).toEqual([{ code: 'BAD_USER_INPUT', field: '$.input.email' }]);
+
+  const inline = await testServer.request('mutation { logIn(input: { email: "a\\u0000b", password: "x" }) { __typename } }');
+  expect(inline.errors?.map((error) => error.extensions)).toEqual([{ code: 'BAD_USER_INPUT', field: 'query' }]);
+});
+
+test('logged query errors omit bound parameters', async () => {
+  const testServer = await start();
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  const mask = createErrorMasker(pino({ level: 'info' }, sink));
+
+  // A foreign-key violation: an unexpected error whose drizzle message lists every parameter.
+  const failure = await testServer.database.db
+    .insert(subusers)
+    .values({
+      accountId: '00000000-0000-4000-8000-000000000000',
+      login: 'orphan',
+      passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$must-not-be-logged',
+      roles: ['SUPPORT'],
+    })
+    .then(
+      () => null,
+      (error: unknown) => error,
+    );
+  expect(failure).toBeInstanceOf(Error);
+
+  const masked = mask(new GraphQLError('wrapped', { originalError: failure as Error })) as GraphQLError;
+  expect(masked.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+  const logged = lines.join('');
+  expect(logged).toContain('23503');
+  expect(logged).toContain('subusers_account_id_accounts_id_fk');
+  expect(logged).not.toContain('must-not-be-logged');
 });

@@ -119,8 +119,8 @@ test('cookie and bearer both authenticate', async () => {
   expect(byBearer.data).toEqual(expected);
 });
 
-test('cookie is Secure when the public URL is https', async () => {
-  const testServer = await start({ PUBLIC_URL: 'https://panel.example' });
+test.each(['https://panel.example', 'HTTPS://Panel.Example'])('cookie is Secure for %s', async (publicUrl) => {
+  const testServer = await start({ PUBLIC_URL: publicUrl });
   const account = await seedAccount(testServer.database.db);
   const result = await testServer.request(
     `mutation ($input: LogInInput!) { logIn(input: $input) { __typename } }`,

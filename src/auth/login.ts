@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { findAccountByEmail, findAccountByName } from '../domain/accounts.js';
 import { findSubuserByLogin } from '../domain/subusers.js';
 import { parseInput } from '../domain/validation.js';
+import { rateLimitKeyOfIp } from '../http/client-ip.js';
 import { InvalidCredentialsError, rateLimitedError } from '../errors.js';
 import type { AppServices } from '../graphql/context.js';
 import { PASSWORD_MAX_LENGTH, verifyAgainstDummyHash, verifyPassword } from './password.js';
@@ -36,7 +37,7 @@ export async function assertLoginAllowed(services: AppServices, clientIp: string
   const windowSeconds = config.LOGIN_RATE_LIMIT_WINDOW_SECONDS;
   const [byIdentity, byIp] = await Promise.all([
     rateLimiter.hit(`login:identity:${identityKey(identity)}`, windowSeconds),
-    rateLimiter.hit(`login:ip:${clientIp}`, windowSeconds),
+    rateLimiter.hit(`login:ip:${rateLimitKeyOfIp(clientIp)}`, windowSeconds),
   ]);
   const log = services.logger.child({ module: 'login' });
   if (byIdentity.count > config.LOGIN_RATE_LIMIT_PER_IDENTITY) {

@@ -41,12 +41,17 @@ export function verifyPassword(passwordHash: string, password: string): Promise<
 
 let dummyHash: Promise<string> | undefined;
 
+/** Computes the dummy hash ahead of the first login, so that login is not slower than the rest. */
+export function prepareDummyHash(): Promise<string> {
+  dummyHash ??= hashPassword('Dummy-password-1');
+  return dummyHash;
+}
+
 /**
  * Verifies against a fixed hash and returns false, so a login with an unknown account or login
  * costs as much time as one with a wrong password.
  */
 export async function verifyAgainstDummyHash(password: string): Promise<false> {
-  dummyHash ??= hashPassword('Dummy-password-1');
-  await verify(await dummyHash, password);
+  await verify(await prepareDummyHash(), password);
   return false;
 }

@@ -46,3 +46,25 @@ export function isPostgresConnectionError(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Returns what may be logged of an error. drizzle's DrizzleQueryError message repeats every bound
+ * parameter, password hashes included, so for a query failure only the driver's error is kept.
+ */
+export function loggableError(error: unknown): unknown {
+  for (const cause of causes(error)) {
+    if (cause instanceof Error && cause.name === 'PostgresError') {
+      return {
+        type: 'PostgresError',
+        message: cause.message,
+        code: fieldOf(cause, 'code'),
+        constraint: fieldOf(cause, 'constraint_name'),
+        table: fieldOf(cause, 'table_name'),
+      };
+    }
+  }
+  if (error instanceof Error && error.name === 'DrizzleQueryError') {
+    return { type: 'DrizzleQueryError', cause: error.cause instanceof Error ? error.cause.message : String(error.cause) };
+  }
+  return error;
+}

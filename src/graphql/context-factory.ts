@@ -1,17 +1,10 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { AppServices, RequestContext, Viewer } from './context.js';
+import { clientIpOf } from '../http/client-ip.js';
 import { viewerFromSession } from './viewer.js';
 import type { NodeServerContext } from './yoga.js';
 
 const BEARER_PATTERN = /^Bearer\s+(\S+)$/i;
-
-function clientIpOf(serverContext: Partial<NodeServerContext>, request: Request, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  return serverContext.req?.socket.remoteAddress ?? 'unknown';
-}
 
 async function sessionTokenOf(request: Request, cookieName: string): Promise<string | null> {
   const bearer = request.headers.get('authorization')?.match(BEARER_PATTERN)?.[1];
@@ -23,7 +16,7 @@ async function sessionTokenOf(request: Request, cookieName: string): Promise<str
 /** Builds each request's context. The session is looked up lazily, on the first guarded field. */
 export function createContextFactory(services: AppServices) {
   const { config } = services;
-  const secureCookie = config.PUBLIC_URL.startsWith('https:');
+  const secureCookie = new URL(config.PUBLIC_URL).protocol === 'https:';
 
   return async (initial: YogaInitialContext & Partial<NodeServerContext>): Promise<RequestContext> => {
     const { request } = initial;
@@ -33,7 +26,7 @@ export function createContextFactory(services: AppServices) {
 
     return {
       services,
-      clientIp: clientIpOf(initial, request, config.TRUST_PROXY),
+      clientIp: clientIpOf(initial.req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), config.TRUST_PROXY),
       peekViewer: () => resolvedViewer,
       getViewer: () => {
         viewerPromise ??= (async () => {

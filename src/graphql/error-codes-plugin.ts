@@ -18,10 +18,17 @@ function isExecutionResult(value: unknown): value is ExecutionResult {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'errors' in value;
 }
 
+function hasHttpStatus(error: GraphQLError): boolean {
+  const http = error.extensions?.http;
+  return typeof http === 'object' && http !== null && 'status' in http;
+}
+
 /**
  * Gives errors raised before execution a stable code: GRAPHQL_PARSE_FAILED for syntax errors,
- * BAD_USER_INPUT for variables that do not match their types, and GRAPHQL_VALIDATION_FAILED for
- * the rest of validation, graphql-armor's limits included.
+ * BAD_USER_INPUT for variables that do not match their types, BAD_REQUEST for rejected HTTP
+ * requests (such as a missing CSRF header) and GRAPHQL_VALIDATION_FAILED for the rest of
+ * validation, graphql-armor's limits included. Yoga's own BAD_REQUEST and
+ * OPERATION_RESOLUTION_FAILURE codes pass through.
  */
 export function useErrorCodes(): Plugin {
   return {
@@ -44,9 +51,10 @@ export function useErrorCodes(): Plugin {
       if (isExecutionResult(result) && result.errors?.some((error) => !error.extensions?.code)) {
         setResult({
           ...result,
-          errors: result.errors.map((error) =>
-            error instanceof GraphQLError ? withCode(error, 'GRAPHQL_VALIDATION_FAILED') : error,
-          ),
+          errors: result.errors.map((error) => {
+            if (!(error instanceof GraphQLError)) return error;
+            return withCode(error, hasHttpStatus(error) ? 'BAD_REQUEST' : 'GRAPHQL_VALIDATION_FAILED');
+          }),
         });
       }
     },

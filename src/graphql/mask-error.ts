@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { isPostgresConnectionError } from '../db/errors.js';
+import { isPostgresConnectionError, loggableError } from '../db/errors.js';
 import { BackendUnavailableError, internalServerError, serviceUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -26,16 +26,16 @@ export function createErrorMasker(logger: Logger): (error: unknown) => Error {
       return error;
     }
     if (original instanceof BackendUnavailableError) {
-      log.warn({ err: original.cause ?? original, service: original.service }, 'backend unavailable');
+      log.warn({ err: loggableError(original.cause ?? original), service: original.service }, 'backend unavailable');
       return withLocation(serviceUnavailableError(original.service), error);
     }
     if (isPostgresConnectionError(original)) {
-      log.warn({ err: original }, 'backend unavailable');
+      log.warn({ err: loggableError(original) }, 'backend unavailable');
       return withLocation(serviceUnavailableError('postgres'), error);
     }
 
     const path = error instanceof GraphQLError ? error.path?.join('.') : undefined;
-    log.error({ err: original, path }, 'unexpected error');
+    log.error({ err: loggableError(original), path }, 'unexpected error');
     return withLocation(internalServerError(), error);
   };
 }

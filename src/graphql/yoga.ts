@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createContextFactory } from './context-factory.js';
 import type { AppServices, RequestContext } from './context.js';
 import { useErrorCodes } from './error-codes-plugin.js';
+import { useRejectNulCharacters } from './reject-nul-plugin.js';
 import { createErrorMasker } from './mask-error.js';
 
 export interface NodeServerContext {
@@ -32,11 +33,13 @@ export function createPanelYoga(
     batching: false,
     graphiql: config.GRAPHIQL_ENABLED ? { title: 'panel-api', defaultQuery: '{ me { isMainAccount roles sections } }' } : false,
     landingPage: false,
+    // Errors are logged once, sanitised, by the error masker; yoga's own error log would repeat
+    // them with drizzle's parameter lists, which contain password hashes.
     logging: {
       debug: (...args) => log.debug({ args }, 'yoga'),
       info: (...args) => log.info({ args }, 'yoga'),
-      warn: (...args) => log.warn({ args }, 'yoga'),
-      error: (...args) => log.error({ args }, 'yoga'),
+      warn: (...args) => log.warn({ args: args.filter((arg) => typeof arg === 'string') }, 'yoga'),
+      error: (...args) => log.debug({ args: args.filter((arg) => typeof arg === 'string') }, 'yoga error, logged by the masker'),
     },
     plugins: [
       useCookies(),
@@ -52,6 +55,7 @@ export function createPanelYoga(
         blockFieldSuggestion: { enabled: !config.INTROSPECTION_ENABLED },
       }),
       config.INTROSPECTION_ENABLED ? {} : useDisableIntrospection(),
+      useRejectNulCharacters(),
       useErrorCodes(),
     ],
   });
