@@ -24,7 +24,9 @@ export interface Backends {
 
 export function createServices(config: Config, logger: Logger, backends: Backends): AppServices {
   const { database, redis } = backends;
-  const store = redis ? new RedisSessionStore(redis, config.REDIS_KEY_PREFIX) : new MemorySessionStore();
+  const store = redis
+    ? new RedisSessionStore(redis, config.REDIS_KEY_PREFIX, config.SESSION_TTL_SECONDS * 1000)
+    : new MemorySessionStore();
   const rateLimiter = redis ? new RedisRateLimiter(redis, config.REDIS_KEY_PREFIX) : new MemoryRateLimiter();
   return {
     config,

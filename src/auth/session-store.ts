@@ -18,7 +18,13 @@ export function principalKey(record: Pick<SessionRecord, 'accountId' | 'subuserI
 }
 
 export interface SessionStore {
-  save(tokenHash: string, record: SessionRecord): Promise<void>;
+  /**
+   * Returns the principal's revocation generation. Every deleteAllOf and setRolesOf call changes
+   * it, so a login can tell whether one ran while it was checking the password.
+   */
+  generation(principal: string): Promise<string>;
+  /** Stores the session unless the principal's generation moved past `expectedGeneration`. */
+  save(tokenHash: string, record: SessionRecord, expectedGeneration: string): Promise<boolean>;
   get(tokenHash: string): Promise<SessionRecord | null>;
   delete(tokenHash: string): Promise<void>;
   /** Deletes every session of the principal except `keepTokenHash` and returns how many it deleted. */
@@ -28,8 +34,23 @@ export interface SessionStore {
 }
 
 // Each script runs atomically in Redis, so a session created or deleted at the same moment cannot
-// leave the principal's index and its sessions out of step.
+// leave the principal's index and its sessions out of step. The session keys are built inside the
+// scripts from the index's members, which a single Redis node allows but Redis Cluster does not.
+const SAVE_SCRIPT = `
+local generation = redis.call('GET', KEYS[3]) or '0'
+if generation ~= ARGV[3] then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[2], 'GT')
+redis.call('PEXPIRE', KEYS[2], ARGV[2], 'NX')
+return 1
+`;
+
 const DELETE_ALL_SCRIPT = `
+redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
 local members = redis.call('SMEMBERS', KEYS[1])
 local deleted = 0
 for _, member in ipairs(members) do
@@ -42,6 +63,8 @@ return deleted
 `;
 
 const SET_ROLES_SCRIPT = `
+redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
 local members = redis.call('SMEMBERS', KEYS[1])
 local roles = cjson.decode(ARGV[2])
 for _, member in ipairs(members) do
@@ -62,9 +85,14 @@ return #members
  * `<prefix>principal:<principal>` indexes a principal's session hashes for revocation.
  */
 export class RedisSessionStore implements SessionStore {
+  /**
+   * `generationTtlMs` keeps a generation key alive well beyond any login in progress; it is the
+   * session lifetime, so the keys of principals nobody touches expire.
+   */
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly generationTtlMs: number,
   ) {}
 
   private sessionKey(tokenHash: string): string {
@@ -75,19 +103,31 @@ export class RedisSessionStore implements SessionStore {
     return `${this.prefix}principal:${principal}`;
   }
 
-  async save(tokenHash: string, record: SessionRecord): Promise<void> {
+  private generationKey(principal: string): string {
+    return `${this.prefix}generation:${principal}`;
+  }
+
+  async generation(principal: string): Promise<string> {
+    return (await callRedis(() => this.redis.get(this.generationKey(principal)))) ?? '0';
+  }
+
+  async save(tokenHash: string, record: SessionRecord, expectedGeneration: string): Promise<boolean> {
     const ttlMs = Math.max(1, record.expiresAt - Date.now());
-    const index = this.indexKey(principalKey(record));
-    await callRedis(() =>
-      this.redis
-        .multi()
-        .set(this.sessionKey(tokenHash), JSON.stringify(record), 'PX', ttlMs)
-        .sadd(index, tokenHash)
-        // The index lives as long as its newest session, and the scripts prune members that expired.
-        .pexpire(index, ttlMs, 'GT')
-        .pexpire(index, ttlMs, 'NX')
-        .exec(),
+    const principal = principalKey(record);
+    const saved = await callRedis(() =>
+      this.redis.eval(
+        SAVE_SCRIPT,
+        3,
+        this.sessionKey(tokenHash),
+        this.indexKey(principal),
+        this.generationKey(principal),
+        JSON.stringify(record),
+        ttlMs,
+        expectedGeneration,
+        tokenHash,
+      ),
     );
+    return Number(saved) === 1;
   }
 
   async get(tokenHash: string): Promise<SessionRecord | null> {
@@ -105,14 +145,30 @@ export class RedisSessionStore implements SessionStore {
 
   async deleteAllOf(principal: string, keepTokenHash = ''): Promise<number> {
     const deleted = await callRedis(() =>
-      this.redis.eval(DELETE_ALL_SCRIPT, 1, this.indexKey(principal), `${this.prefix}session:`, keepTokenHash),
+      this.redis.eval(
+        DELETE_ALL_SCRIPT,
+        2,
+        this.indexKey(principal),
+        this.generationKey(principal),
+        `${this.prefix}session:`,
+        keepTokenHash,
+        this.generationTtlMs,
+      ),
     );
     return Number(deleted);
   }
 
   async setRolesOf(principal: string, roles: readonly Role[]): Promise<void> {
     await callRedis(() =>
-      this.redis.eval(SET_ROLES_SCRIPT, 1, this.indexKey(principal), `${this.prefix}session:`, JSON.stringify(roles)),
+      this.redis.eval(
+        SET_ROLES_SCRIPT,
+        2,
+        this.indexKey(principal),
+        this.generationKey(principal),
+        `${this.prefix}session:`,
+        JSON.stringify(roles),
+        this.generationTtlMs,
+      ),
     );
   }
 }
@@ -123,6 +179,15 @@ export class RedisSessionStore implements SessionStore {
  */
 export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, SessionRecord>();
+  private readonly generations = new Map<string, number>();
+
+  private bump(principal: string): void {
+    this.generations.set(principal, (this.generations.get(principal) ?? 0) + 1);
+  }
+
+  async generation(principal: string): Promise<string> {
+    return String(this.generations.get(principal) ?? 0);
+  }
 
   private live(tokenHash: string): SessionRecord | null {
     const record = this.sessions.get(tokenHash);
@@ -134,8 +199,10 @@ export class MemorySessionStore implements SessionStore {
     return record;
   }
 
-  async save(tokenHash: string, record: SessionRecord): Promise<void> {
+  async save(tokenHash: string, record: SessionRecord, expectedGeneration: string): Promise<boolean> {
+    if ((await this.generation(principalKey(record))) !== expectedGeneration) return false;
     this.sessions.set(tokenHash, { ...record, roles: [...record.roles] });
+    return true;
   }
 
   async get(tokenHash: string): Promise<SessionRecord | null> {
@@ -148,6 +215,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async deleteAllOf(principal: string, keepTokenHash?: string): Promise<number> {
+    this.bump(principal);
     let deleted = 0;
     for (const [tokenHash, record] of this.sessions) {
       if (tokenHash !== keepTokenHash && principalKey(record) === principal) {
@@ -159,6 +227,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async setRolesOf(principal: string, roles: readonly Role[]): Promise<void> {
+    this.bump(principal);
     for (const [tokenHash, record] of this.sessions) {
       if (principalKey(record) === principal && this.live(tokenHash)) {
         record.roles = [...roles];

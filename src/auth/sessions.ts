@@ -6,6 +6,13 @@ import { principalKey, type SessionRecord, type SessionStore } from './session-s
 const TOKEN_BYTES = 32;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
+const MAX_CREATE_ATTEMPTS = 3;
+
+export interface SessionOwner {
+  accountId: string;
+  subuserId: string | null;
+}
+
 export interface Session extends SessionRecord {
   tokenHash: string;
 }
@@ -27,17 +34,42 @@ export class SessionManager {
     private readonly ttlSeconds: number,
   ) {}
 
-  async create(principal: { accountId: string; subuserId: string | null; roles: readonly Role[] }): Promise<CreatedSession> {
-    const token = randomBytes(TOKEN_BYTES).toString('base64url');
-    const tokenHash = hashToken(token);
-    const record: SessionRecord = {
-      accountId: principal.accountId,
-      subuserId: principal.subuserId,
-      roles: [...principal.roles],
-      expiresAt: Date.now() + this.ttlSeconds * 1000,
-    };
-    await this.store.save(tokenHash, record);
-    return { token, session: { ...record, tokenHash } };
+  /** Creates a session for a principal that no revocation can race, such as a new account. */
+  async create(principal: SessionOwner & { roles: readonly Role[] }): Promise<CreatedSession> {
+    const created = await this.createChecked(principal, async () => ({ roles: principal.roles }));
+    if (!created) throw new Error('session owner vanished while its session was created');
+    return created;
+  }
+
+  /**
+   * Creates a session with the roles that `loadCurrent` reads, or returns null when it reports the
+   * principal gone. The principal's revocation generation is read before `loadCurrent` and checked
+   * when the session is stored, so a deletion, password change or role change that lands while a
+   * login is in flight either is seen by `loadCurrent` or makes this retry.
+   */
+  async createChecked(
+    owner: SessionOwner,
+    loadCurrent: () => Promise<{ roles: readonly Role[] } | null>,
+  ): Promise<CreatedSession | null> {
+    const principal = principalKey(owner);
+    for (let attempt = 1; attempt <= MAX_CREATE_ATTEMPTS; attempt += 1) {
+      const generation = await this.store.generation(principal);
+      const current = await loadCurrent();
+      if (!current) return null;
+
+      const token = randomBytes(TOKEN_BYTES).toString('base64url');
+      const tokenHash = hashToken(token);
+      const record: SessionRecord = {
+        accountId: owner.accountId,
+        subuserId: owner.subuserId,
+        roles: [...current.roles],
+        expiresAt: Date.now() + this.ttlSeconds * 1000,
+      };
+      if (await this.store.save(tokenHash, record, generation)) {
+        return { token, session: { ...record, tokenHash } };
+      }
+    }
+    throw new Error(`session for ${principal} not stored: revoked ${MAX_CREATE_ATTEMPTS} times during login`);
   }
 
   /** Returns the live session for a session_id, or null when it is malformed, unknown or expired. */
