@@ -25,12 +25,14 @@ const database = connectDatabase({ url: config.DATABASE_URL ?? embedded!.url, po
 try {
   await runMigrations(database.db);
   await database.db.delete(accounts).where(eq(accounts.name, DEMO_ACCOUNT));
-  const account = await createAccount(database.db, { accountName: DEMO_ACCOUNT, email: DEMO_EMAIL, password: DEMO_PASSWORD });
+  const account = await createAccount(database.db, { accountName: DEMO_ACCOUNT, email: DEMO_EMAIL, password: DEMO_PASSWORD }, null);
+  // Changes made by this script are audited like any other, with no client IP.
+  const actor = { accountId: account.id, subuserId: null, clientIp: null };
 
   const logins: Array<[string, string]> = [];
   for (const role of ROLES) {
     const login = role.toLowerCase().replaceAll('_', '-');
-    await createSubuser(database.db, account.id, {
+    await createSubuser(database.db, actor, {
       login,
       password: DEMO_PASSWORD,
       roles: [role],
