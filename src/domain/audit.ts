@@ -120,7 +120,10 @@ export function changedFieldNames<Row extends Record<string, unknown>>(
 }
 
 export interface AuditFilter {
-  /** True: only the main account's own records; false or null: no filter on it. */
+  /**
+   * True: only changes the main account itself made. Failed login attempts have no proven actor,
+   * so they never match. False or null: no filter on it.
+   */
   mainAccountOnly?: boolean | null;
   /** Only this subuser's records. A malformed ID matches no record. */
   subuserId?: string | null;
@@ -134,7 +137,7 @@ export interface AuditFilter {
 /** Builds the WHERE condition for an account's audit records matching the filter. */
 export function auditFilterCondition(accountId: string, filter: AuditFilter): SQL {
   const conditions: Array<SQL | undefined> = [eq(auditLog.accountId, accountId)];
-  if (filter.mainAccountOnly) conditions.push(isNull(auditLog.subuserId));
+  if (filter.mainAccountOnly) conditions.push(isNull(auditLog.subuserId), eq(auditLog.succeeded, true));
   if (filter.subuserId != null) {
     // A malformed ID is treated like the ID of a subuser that never existed: it matches nothing.
     conditions.push(z.uuid().safeParse(filter.subuserId).success ? eq(auditLog.subuserId, filter.subuserId) : sql`false`);

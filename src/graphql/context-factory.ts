@@ -1,5 +1,6 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { AppServices, RequestContext, Viewer } from './context.js';
+import { RequestLoaders } from './loaders.js';
 import { viewerFromSession } from './viewer.js';
 import type { NodeServerContext } from './yoga.js';
 
@@ -32,6 +33,7 @@ export function createContextFactory(services: AppServices) {
     const context: RequestContext = {
       services,
       clientIp: clientIpOf(initial, request, config.TRUST_PROXY),
+      loaders: new RequestLoaders(services.db),
       resolvedViewer: undefined,
       getViewer: () => {
         viewerPromise ??= (async () => {

@@ -5,6 +5,7 @@ import type { Session, SessionManager } from '../auth/sessions.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { RequestLoaders } from './loaders.js';
 
 /** Long-lived services shared by every request. */
 export interface AppServices {
@@ -30,6 +31,8 @@ export interface Viewer {
 export interface RequestContext {
   services: AppServices;
   clientIp: string;
+  /** DataLoaders for the lists nested in applications, new for each request. */
+  loaders: RequestLoaders;
   /** Resolves the request's session once, on first use; null when it has none or it expired. */
   getViewer(): Promise<Viewer | null>;
   /** The viewer after getViewer() has settled; undefined before. */

@@ -16,12 +16,17 @@ export interface NodeServerContext {
 
 export const GRAPHQL_PATH = '/graphql';
 
-/** Limits on operation shape; graphql-armor rejects larger operations before they execute. */
+/**
+ * Limits on operation shape; graphql-armor rejects larger operations before they execute. Its cost
+ * grows by 1.5 per level of depth: an applications page that selects every field of the
+ * application and of its scenarios, rules and users costs about 5,900, so the limit leaves room
+ * for that page plus the viewer's own fields.
+ */
 export const OPERATION_LIMITS = {
   maxDepth: 12,
   maxAliases: 30,
   maxTokens: 2000,
-  maxCost: 5000,
+  maxCost: 15000,
   maxDirectives: 20,
 } as const;
 
