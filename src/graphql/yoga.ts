@@ -18,15 +18,16 @@ export const GRAPHQL_PATH = '/graphql';
 
 /**
  * Limits on operation shape; graphql-armor rejects larger operations before they execute. Its cost
- * grows by 1.5 per level of depth: an applications page that selects every field of the
- * application and of its scenarios, rules and users costs about 5,900, so the limit leaves room
- * for that page plus the viewer's own fields.
+ * estimates the result size: each level of depth multiplies by 1.5, and a literal `first` or
+ * `last` multiplies its field by the page size. The applications page with 50 applications and
+ * 10 scenarios, rules and users each, most fields selected, costs about 56,000; the limit leaves
+ * room for that page and rejects ones several times larger.
  */
 export const OPERATION_LIMITS = {
   maxDepth: 12,
   maxAliases: 30,
   maxTokens: 2000,
-  maxCost: 15000,
+  maxCost: 100_000,
   maxDirectives: 20,
 } as const;
 
