@@ -29,18 +29,19 @@ export function createContextFactory(services: AppServices) {
   return async (initial: YogaInitialContext & Partial<NodeServerContext>): Promise<RequestContext> => {
     const { request } = initial;
     let viewerPromise: Promise<Viewer | null> | undefined;
+    let resolvedViewer: Viewer | null | undefined;
 
     const context: RequestContext = {
       services,
       clientIp: clientIpOf(initial, request, config.TRUST_PROXY),
       loaders: new RequestLoaders(services.db),
-      resolvedViewer: undefined,
+      peekViewer: () => resolvedViewer,
       getViewer: () => {
         viewerPromise ??= (async () => {
           const token = await sessionTokenOf(request, config.SESSION_COOKIE_NAME);
           const session = token ? await services.sessions.validate(token) : null;
           const viewer = session ? viewerFromSession(session) : null;
-          context.resolvedViewer = viewer;
+          resolvedViewer = viewer;
           return viewer;
         })();
         return viewerPromise;

@@ -35,8 +35,12 @@ export interface RequestContext {
   loaders: RequestLoaders;
   /** Resolves the request's session once, on first use; null when it has none or it expired. */
   getViewer(): Promise<Viewer | null>;
-  /** The viewer after getViewer() has settled; undefined before. */
-  resolvedViewer: Viewer | null | undefined;
+  /**
+   * Returns the viewer after getViewer() has settled, and undefined before. It is a function, not a
+   * property, because yoga copies the context object with Object.assign, and a property written
+   * later would never reach the copy.
+   */
+  peekViewer(): Viewer | null | undefined;
   setSessionCookie(token: string, expiresAt: number): Promise<void>;
   clearSessionCookie(): Promise<void>;
 }

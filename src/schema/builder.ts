@@ -3,10 +3,25 @@ import DataloaderPlugin from '@pothos/plugin-dataloader';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
-import ScopeAuthPlugin, { AuthScopeFailureType } from '@pothos/plugin-scope-auth';
+import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
 import { PANEL_SECTIONS, type PanelSection } from '../access/matrix.js';
 import { forbiddenError, unauthenticatedError } from '../errors.js';
 import type { Context } from '../graphql/context.js';
+
+/**
+ * Returns the first scope a failure names. scope-auth reports a single denied scope either
+ * directly or wrapped in an AnyAuthScopes failure, depending on how it evaluated the field.
+ */
+function deniedScope(failure: AuthFailure): string | undefined {
+  if (failure.kind === AuthScopeFailureType.AuthScope) return failure.scope;
+  if (failure.kind === AuthScopeFailureType.AnyAuthScopes || failure.kind === AuthScopeFailureType.AllAuthScopes) {
+    for (const inner of failure.failures) {
+      const scope = deniedScope(inner);
+      if (scope) return scope;
+    }
+  }
+  return undefined;
+}
 
 /** One auth scope per panel section, plus `authenticated` for fields any logged-in viewer may use. */
 export type AuthScopes = Record<PanelSection, boolean> & { authenticated: boolean };
@@ -32,13 +47,13 @@ export const builder = new SchemaBuilder<{
       return scopes;
     },
     unauthorizedError: (_parent, context, info, result) => {
-      if (!context.resolvedViewer) {
+      const viewer = context.peekViewer();
+      if (!viewer) {
         return unauthenticatedError();
       }
-      const failure = result.failure;
-      const section = failure.kind === AuthScopeFailureType.AuthScope ? failure.scope : 'unknown';
+      const section = deniedScope(result.failure) ?? 'unknown';
       context.services.logger.debug(
-        { module: 'access', field: `${info.parentType.name}.${info.fieldName}`, section, subuserId: context.resolvedViewer.subuserId },
+        { module: 'access', field: `${info.parentType.name}.${info.fieldName}`, section, subuserId: viewer.subuserId },
         'access denied',
       );
       return forbiddenError(section);
