@@ -38,7 +38,7 @@ async function recordsWrittenBy(accountId: string, call: () => Promise<unknown>)
   return (await auditRows(accountId)).filter((row) => !before.has(row.id));
 }
 
-/** The fields of a record a test can predict; id and time are checked separately. */
+/** Picks the fields of a record that a test can predict, leaving out the id and the time. */
 function describeRecord(row: AuditRecordRow) {
   return {
     accountId: row.accountId,

@@ -96,7 +96,7 @@ const PAGE = `query ($name: String) {
   }
 }`;
 
-/** The fixed application as each list shows it, read straight from the database. */
+/** Reads the fixed application from the database, shaped as each list shows it. */
 async function expectedFixedApplication() {
   const db = server.database.db;
   const [app] = await db.select().from(applications).where(eq(applications.id, fixed.applicationId));

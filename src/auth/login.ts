@@ -113,7 +113,7 @@ export async function logInSubuser(services: AppServices, clientIp: string, inpu
     succeeded,
     accountId: account?.id ?? null,
     subuserId: succeeded && subuser ? subuser.id : null,
-    // A failed attempt still names the subuser it tried, so the account sees attacks on one login.
+    // A failed attempt still names the subuser it tried, so the audit log shows attacks on one login.
     target: subuser ? { type: 'SUBUSER', id: subuser.id } : null,
     attemptedLogin: normalizedLogin,
     clientIp,

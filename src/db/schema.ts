@@ -114,8 +114,9 @@ export const rules = pgTable(
     name: text('name').notNull(),
     pattern: text('pattern').notNull(),
     excludePattern: text('exclude_pattern'),
-    // 0-based and dense within the application; the domain layer keeps it so under a lock on the
-    // application row, because a unique index could not be swapped in one UPDATE.
+    // 0-based and dense within the application. The domain layer keeps it so under a lock on the
+    // application row. A unique index is left out because PostgreSQL checks a non-deferrable one
+    // row by row, so the single UPDATE of a reorder could fail on a swap.
     position: integer('position').notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -32,7 +32,7 @@ function groupByApplication<Row extends { applicationId: string }>(applicationId
   return applicationIds.map((id) => groups.get(id) ?? []);
 }
 
-/** One page of scenarios for each application, in the order of `applicationIds`. */
+/** Loads one page of scenarios for each application, in the order of `applicationIds`. */
 export async function loadScenarioPages(db: Executor, applicationIds: readonly string[], page: PageQuery): Promise<ScenarioSummary[][]> {
   const { source: _source, ...columns } = getTableColumns(scenarios);
   const ranked = db
@@ -51,7 +51,7 @@ export async function loadScenarioPages(db: Executor, applicationIds: readonly s
   );
 }
 
-/** One page of rules for each application, with each rule's scenario IDs. */
+/** Loads one page of rules for each application, with each rule's scenario IDs. */
 export async function loadRulePages(db: Executor, applicationIds: readonly string[], page: PageQuery): Promise<RuleWithScenarios[][]> {
   const ranked = db
     .select({
@@ -69,7 +69,7 @@ export async function loadRulePages(db: Executor, applicationIds: readonly strin
   );
 }
 
-/** One page of client users for each application. */
+/** Loads one page of client users for each application. */
 export async function loadUserPages(db: Executor, applicationIds: readonly string[], page: PageQuery): Promise<ApplicationUserRow[][]> {
   const ranked = db
     .select({
@@ -90,7 +90,7 @@ export type ApplicationList = 'scenarios' | 'rules' | 'users';
 
 const LIST_TABLES = { scenarios, rules, users: applicationUsers } as const;
 
-/** How many items each application has in a list, in the order of `applicationIds`. */
+/** Counts the items each application has in a list, in the order of `applicationIds`. */
 export async function countPerApplication(db: Executor, list: ApplicationList, applicationIds: readonly string[]): Promise<number[]> {
   const table = LIST_TABLES[list];
   const rows = await db

@@ -36,8 +36,8 @@ export const AUDIT_TARGET_TYPES = ['ACCOUNT', 'SUBUSER', 'APPLICATION', 'SCENARI
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /**
- * Who makes a change: the account, the subuser acting for it (null for the main account), and the
- * client IP of the request (null for local scripts such as the seed).
+ * The actor of a change: the account, the subuser acting for it (null for the main account), and
+ * the client IP of the request (null for local scripts such as the seed).
  */
 export interface Actor {
   accountId: string;

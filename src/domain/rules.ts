@@ -269,7 +269,7 @@ export async function reorderRules(
   });
 }
 
-/** Every rule of the application in run order. */
+/** Lists every rule of the application in run order. */
 export async function listRulesOfApplication(db: Executor, applicationId: string): Promise<RuleWithScenarios[]> {
   const rows = await db
     .select({ rule: rules, scenarioIds: ruleScenarioIdsColumn })

@@ -34,7 +34,7 @@ function windowKey(window: PageWindow): string {
 
 /**
  * The request's DataLoaders for the lists nested in applications. Each loader is keyed by
- * application ID and batches every application of a response into one statement; one loader
+ * application ID and batches every application of a response into one statement. One loader
  * exists per list and page window, because fields with different arguments need different SQL.
  * A new instance is made for each request, so nothing is cached across requests or viewers.
  */

@@ -9,7 +9,7 @@ import { createScenario } from '../../src/domain/scenarios.js';
 import { PASSWORD, uniqueName } from './fixtures.js';
 import type { GraphQLResult } from './server.js';
 
-/** The actor for fixtures written straight through the domain layer. */
+/** Returns the actor for fixtures written straight through the domain layer. */
 export function scriptActor(accountId: string): Actor {
   return { accountId, subuserId: null, clientIp: null };
 }
