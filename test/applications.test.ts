@@ -268,8 +268,10 @@ describe('rules', () => {
 
   it('rejects a scenario listed twice', async () => {
     const seeded = await seedApplication(server.database.db, account.id);
-    const payload = await call(UPDATE_RULE, { id: seeded.ruleId, scenarioIds: [seeded.scenarioId, seeded.scenarioId] });
-    expect(payload).toEqual({ __typename: 'InputError', field: 'input.scenarioIds', message: 'A scenario may appear only once in a rule.' });
+    for (const second of [seeded.scenarioId, seeded.scenarioId.toUpperCase()]) {
+      const payload = await call(UPDATE_RULE, { id: seeded.ruleId, scenarioIds: [seeded.scenarioId, second] });
+      expect(payload).toEqual({ __typename: 'InputError', field: 'input.scenarioIds', message: 'A scenario may appear only once in a rule.' });
+    }
   });
 
   it('keeps scenario order and clears the exclude pattern', async () => {
@@ -338,6 +340,14 @@ describe('rules', () => {
         if (!rule) throw new Error('rule fixture failed');
         ruleIds.push(rule.id);
       }
+    });
+
+    it('accepts IDs in upper case', async () => {
+      const payload = await call(REORDER_RULES, { applicationId: applicationId.toUpperCase(), ruleIds: ruleIds.map((id) => id.toUpperCase()) });
+      expect(payload).toEqual({
+        __typename: 'ReorderRulesPayload',
+        rules: ruleIds.map((id, position) => ({ id, position })),
+      });
     });
 
     it('applies the full order', async () => {

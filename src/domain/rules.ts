@@ -77,9 +77,13 @@ async function assertScenariosOfApplication(tx: Executor, applicationId: string,
         .where(and(eq(scenarios.applicationId, applicationId), inArray(scenarios.id, wellFormed)))
     : [];
   const known = new Set(found.map((row) => row.id));
-  const missing = ids.find((id, index) => !known.has(parsed[index] ?? ''));
+  const missing = ids.find((_id, index) => !known.has(parsed[index] ?? ''));
   if (missing !== undefined) {
     throw new InputError('input.scenarioIds', `Scenario ${missing} is not a scenario of this rule's application.`);
+  }
+  // The schema's check compares the IDs as given, so the same ID in other letter case gets here.
+  if (new Set(wellFormed).size !== wellFormed.length) {
+    throw new InputError('input.scenarioIds', 'A scenario may appear only once in a rule.');
   }
   return wellFormed;
 }
@@ -238,12 +242,13 @@ export async function reorderRules(
       .orderBy(asc(rules.position));
 
     const currentIds = new Set(current.map((rule) => rule.id));
-    const given = new Set(ruleIds);
-    const stranger = ruleIds.find((id) => !currentIds.has(id));
+    const normalized = ruleIds.map((id) => id.toLowerCase());
+    const given = new Set(normalized);
+    const stranger = ruleIds.find((_id, index) => !currentIds.has(normalized[index] ?? ''));
     if (stranger !== undefined) {
       throw new InputError('input.ruleIds', `Rule ${stranger} is not a rule of this application.`);
     }
-    if (given.size !== ruleIds.length) {
+    if (given.size !== normalized.length) {
       throw new InputError('input.ruleIds', 'Each rule may appear only once.');
     }
     if (given.size !== currentIds.size) {
@@ -253,7 +258,7 @@ export async function reorderRules(
       );
     }
 
-    const positions = ruleIds.map((id, position) => sql`(${id}::uuid, ${position}::integer)`);
+    const positions = normalized.map((id, position) => sql`(${id}::uuid, ${position}::integer)`);
     if (positions.length > 0) {
       await tx.execute(sql`
         update ${rules} set position = ordered.position, updated_at = now()

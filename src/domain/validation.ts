@@ -67,8 +67,11 @@ export function displayNameSchema(what: string) {
     .regex(NAME_PATTERN, `${what} must be ${NAME_RULE}.`);
 }
 
-/** Parses an ID argument; a malformed one yields undefined, so callers treat it as not found. */
+/**
+ * Parses an ID argument into the lower-case form PostgreSQL returns; a malformed one yields
+ * undefined, so callers treat it as not found.
+ */
 export function parseId(id: string | number): string | undefined {
-  const text = String(id);
+  const text = String(id).toLowerCase();
   return uuidSchema.safeParse(text).success ? text : undefined;
 }
