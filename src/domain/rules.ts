@@ -13,17 +13,17 @@ export const RULE_SCENARIOS_MAX = 50;
 /** A rule with the IDs of the scenarios it runs, in run order. */
 export type RuleWithScenarios = RuleRow & { scenarioIds: string[] };
 
-function patternSchema(what: string) {
+function patternSchema(subject: string) {
   return z
     .string()
-    .min(1, `${what} must not be empty.`)
-    .max(RULE_PATTERN_MAX_LENGTH, `${what} must be at most ${RULE_PATTERN_MAX_LENGTH} characters.`)
+    .min(1, `${subject} must not be empty.`)
+    .max(RULE_PATTERN_MAX_LENGTH, `${subject} must be at most ${RULE_PATTERN_MAX_LENGTH} characters.`)
     .superRefine((pattern, ctx) => {
       try {
         new RegExp(pattern);
       } catch (error) {
         const reason = error instanceof SyntaxError ? error.message : 'it does not compile';
-        ctx.addIssue({ code: 'custom', message: `${what} is not a valid regular expression: ${reason}.` });
+        ctx.addIssue({ code: 'custom', message: `${subject} is not a valid regular expression: ${reason}.` });
       }
     });
 }
@@ -243,18 +243,18 @@ export async function reorderRules(
 
     const currentIds = new Set(current.map((rule) => rule.id));
     const normalized = ruleIds.map((id) => id.toLowerCase());
-    const given = new Set(normalized);
+    const requested = new Set(normalized);
     const stranger = ruleIds.find((_id, index) => !currentIds.has(normalized[index] ?? ''));
     if (stranger !== undefined) {
       throw new InputError('input.ruleIds', `Rule ${stranger} is not a rule of this application.`);
     }
-    if (given.size !== normalized.length) {
+    if (requested.size !== normalized.length) {
       throw new InputError('input.ruleIds', 'Each rule may appear only once.');
     }
-    if (given.size !== currentIds.size) {
+    if (requested.size !== currentIds.size) {
       throw new InputError(
         'input.ruleIds',
-        `List every rule of the application exactly once: it has ${currentIds.size} rules and the list names ${given.size}.`,
+        `List every rule of the application exactly once: it has ${currentIds.size} rules and the list names ${requested.size}.`,
       );
     }
 

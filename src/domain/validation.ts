@@ -59,12 +59,12 @@ export const NAME_RULE =
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
 
-/** Names of applications, scenarios and rules; `what` starts the error message, e.g. "Application name". */
-export function displayNameSchema(what: string) {
+/** Names of applications, scenarios and rules; `subject` starts the error message, e.g. "Application name". */
+export function displayNameSchema(subject: string) {
   return z
     .string()
     .trim()
-    .regex(NAME_PATTERN, `${what} must be ${NAME_RULE}.`);
+    .regex(NAME_PATTERN, `${subject} must be ${NAME_RULE}.`);
 }
 
 /**
