@@ -59,7 +59,7 @@ export const NAME_RULE =
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
 
-/** Names of applications, scenarios and rules; `subject` starts the error message, e.g. "Application name". */
+/** Builds the schema for names of applications, scenarios and rules; `subject` starts the error message, e.g. "Application name". */
 export function displayNameSchema(subject: string) {
   return z
     .string()
