@@ -1,5 +1,6 @@
-// Loads a demo account with one subuser per role and prints the logins. Safe to run twice: an
-// existing demo account is deleted and created again.
+// Loads a demo account with one subuser per role and a few applications with scenarios, rules and
+// client users, and prints the logins. Safe to run twice: an existing demo account is deleted and
+// created again.
 import { eq } from 'drizzle-orm';
 import { ROLES, ROLE_TITLES } from '../src/access/matrix.js';
 import { loadConfig } from '../src/config.js';
@@ -10,6 +11,7 @@ import { accounts } from '../src/db/schema.js';
 import { createAccount, subuserLoginUrl } from '../src/domain/accounts.js';
 import { createSubuser } from '../src/domain/subusers.js';
 import { createLogger } from '../src/logger.js';
+import { seedDemoApplications } from './demo-applications.js';
 
 const DEMO_ACCOUNT = 'demo';
 const DEMO_EMAIL = 'owner@demo.example';
@@ -25,12 +27,14 @@ const database = connectDatabase({ url: config.DATABASE_URL ?? embedded!.url, po
 try {
   await runMigrations(database.db);
   await database.db.delete(accounts).where(eq(accounts.name, DEMO_ACCOUNT));
-  const account = await createAccount(database.db, { accountName: DEMO_ACCOUNT, email: DEMO_EMAIL, password: DEMO_PASSWORD });
+  const account = await createAccount(database.db, { accountName: DEMO_ACCOUNT, email: DEMO_EMAIL, password: DEMO_PASSWORD }, null);
+  // Changes made by this script are audited like any other, with no client IP.
+  const actor = { accountId: account.id, subuserId: null, clientIp: null };
 
   const logins: Array<[string, string]> = [];
   for (const role of ROLES) {
     const login = role.toLowerCase().replaceAll('_', '-');
-    await createSubuser(database.db, account.id, {
+    await createSubuser(database.db, actor, {
       login,
       password: DEMO_PASSWORD,
       roles: [role],
@@ -40,7 +44,13 @@ try {
     logins.push([login, ROLE_TITLES[role]]);
   }
 
+  const totals = await seedDemoApplications(database.db, actor, DEMO_PASSWORD);
+
   console.log(`Demo account "${DEMO_ACCOUNT}" is ready. Every password is ${DEMO_PASSWORD}\n`);
+  console.log(
+    `Applications: ${totals.applications}, scenarios: ${totals.scenarios}, rules: ${totals.rules}, ` +
+      `client users: ${totals.users} (client users share the same password).`,
+  );
   console.log(`Main account: logIn(input: { email: "${DEMO_EMAIL}", password: "${DEMO_PASSWORD}" })`);
   console.log(`Subuser login page: ${subuserLoginUrl(config.PUBLIC_URL, DEMO_ACCOUNT)}`);
   console.log(`Subusers: logInSubuser(input: { accountName: "${DEMO_ACCOUNT}", login: "<login>", password: "${DEMO_PASSWORD}" })\n`);

@@ -26,8 +26,11 @@ const configSchema = z.object({
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(1).default(2000),
-  GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(5000),
-  REQUEST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
+  // graphql-armor multiplies a field's cost by a literal `first`, so the applications page with 50
+  // applications and their nested lists costs about 56,000.
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(100_000),
+  // A scenario source may be 128 KiB, and JSON escaping can grow it several times over.
+  REQUEST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   DB_POOL_SIZE: z.coerce.number().int().min(1).default(10),
   BACKEND_TIMEOUT_MS: z.coerce.number().int().min(50).default(2000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { findAccountByEmail, findAccountByName } from '../domain/accounts.js';
+import { recordLoginAttempt, type LoginAttempt } from '../domain/audit.js';
 import { findSubuserByLogin } from '../domain/subusers.js';
 import { parseInput } from '../domain/validation.js';
 import { rateLimitKeyOfIp } from '../http/client-ip.js';
 import { InvalidCredentialsError, rateLimitedError } from '../errors.js';
 import type { AppServices } from '../graphql/context.js';
+import type { Role } from '../access/matrix.js';
 import { PASSWORD_MAX_LENGTH, verifyAgainstDummyHash, verifyPassword } from './password.js';
 import type { CreatedSession } from './sessions.js';
 
@@ -50,21 +52,53 @@ export async function assertLoginAllowed(services: AppServices, clientIp: string
   }
 }
 
-/** Logs in a main account by e-mail; throws InvalidCredentialsError on any mismatch. */
+/**
+ * Writes the attempt's audit record and, when it succeeded, creates the session in the same
+ * transaction: a session that could not be stored rolls the record back. A failed attempt writes
+ * its record and throws InvalidCredentialsError.
+ */
+async function finishLogin(
+  services: AppServices,
+  attempt: LoginAttempt,
+  principal: { accountId: string; subuserId: string | null; roles: readonly Role[] } | null,
+): Promise<CreatedSession> {
+  if (!principal) {
+    await recordLoginAttempt(services.db, attempt);
+    services.logger.child({ module: 'login' }).info({ clientIp: attempt.clientIp, operation: attempt.operation }, 'login failed');
+    throw new InvalidCredentialsError();
+  }
+  return services.db.transaction(async (tx) => {
+    await recordLoginAttempt(tx, attempt);
+    return services.sessions.create(principal);
+  });
+}
+
+/**
+ * Logs in a main account by e-mail; throws InvalidCredentialsError on any mismatch. Every attempt
+ * that passes input validation and the rate limit writes one audit record.
+ */
 export async function logInAccount(services: AppServices, clientIp: string, input: AccountLoginInput): Promise<CreatedSession> {
   const { email, password } = parseInput(accountLoginSchema, input);
   await assertLoginAllowed(services, clientIp, `account:${email.trim().toLowerCase()}`);
 
   const account = await findAccountByEmail(services.db, email);
   const valid = account ? await verifyPassword(account.passwordHash, password) : await verifyAgainstDummyHash(password);
-  if (!account || !valid) {
-    services.logger.child({ module: 'login' }).info({ clientIp, kind: 'account' }, 'login failed');
-    throw new InvalidCredentialsError();
-  }
-  return services.sessions.create({ accountId: account.id, subuserId: null, roles: [] });
+  const attempt: LoginAttempt = {
+    operation: 'LOG_IN',
+    succeeded: Boolean(account && valid),
+    accountId: account?.id ?? null,
+    subuserId: null,
+    target: account ? { type: 'ACCOUNT', id: account.id } : null,
+    attemptedLogin: email.trim().toLowerCase(),
+    clientIp,
+  };
+  return finishLogin(services, attempt, account && valid ? { accountId: account.id, subuserId: null, roles: [] } : null);
 }
 
-/** Logs in a subuser through its account's name; throws InvalidCredentialsError on any mismatch. */
+/**
+ * Logs in a subuser through its account's name; throws InvalidCredentialsError on any mismatch.
+ * Every attempt that passes input validation and the rate limit writes one audit record.
+ */
 export async function logInSubuser(services: AppServices, clientIp: string, input: SubuserLoginInput): Promise<CreatedSession> {
   const { accountName, login, password } = parseInput(subuserLoginSchema, input);
   const normalizedAccount = accountName.trim().toLowerCase();
@@ -74,9 +108,20 @@ export async function logInSubuser(services: AppServices, clientIp: string, inpu
   const account = await findAccountByName(services.db, normalizedAccount);
   const subuser = account ? await findSubuserByLogin(services.db, account.id, normalizedLogin) : undefined;
   const valid = subuser ? await verifyPassword(subuser.passwordHash, password) : await verifyAgainstDummyHash(password);
-  if (!account || !subuser || !valid) {
-    services.logger.child({ module: 'login' }).info({ clientIp, kind: 'subuser' }, 'login failed');
-    throw new InvalidCredentialsError();
-  }
-  return services.sessions.create({ accountId: account.id, subuserId: subuser.id, roles: subuser.roles });
+  const succeeded = Boolean(account && subuser && valid);
+  const attempt: LoginAttempt = {
+    operation: 'LOG_IN_SUBUSER',
+    succeeded,
+    accountId: account?.id ?? null,
+    subuserId: succeeded && subuser ? subuser.id : null,
+    // A failed attempt still names the subuser it tried, so the audit log shows attacks on one login.
+    target: subuser ? { type: 'SUBUSER', id: subuser.id } : null,
+    attemptedLogin: normalizedLogin,
+    clientIp,
+  };
+  return finishLogin(
+    services,
+    attempt,
+    account && subuser && valid ? { accountId: account.id, subuserId: subuser.id, roles: subuser.roles } : null,
+  );
 }

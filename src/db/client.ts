@@ -1,8 +1,12 @@
-import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { drizzle, type PostgresJsDatabase, type PostgresJsQueryResultHKT } from 'drizzle-orm/postgres-js';
+import type { PgDatabase } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import * as schema from './schema.js';
 
 export type Database = PostgresJsDatabase<typeof schema>;
+
+/** The database or an open transaction: domain functions that may run inside one take this. */
+export type Executor = PgDatabase<PostgresJsQueryResultHKT, typeof schema>;
 
 export interface DatabaseHandle {
   db: Database;

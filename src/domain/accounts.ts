@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { hashPassword } from '../auth/password.js';
-import type { Database } from '../db/client.js';
+import type { Database, Executor } from '../db/client.js';
 import { uniqueViolationConstraint } from '../db/errors.js';
 import { accounts, type AccountRow } from '../db/schema.js';
 import { AlreadyExistsError } from '../errors.js';
+import { recordAudit } from './audit.js';
 import { accountNameSchema, emailSchema, parseInput, passwordSchema } from './validation.js';
 
 const signUpSchema = z.object({
@@ -15,14 +16,25 @@ const signUpSchema = z.object({
 
 export type SignUpInput = z.input<typeof signUpSchema>;
 
-/** Creates a main account; throws InputError or AlreadyExistsError for expected failures. */
-export async function createAccount(db: Database, input: SignUpInput): Promise<AccountRow> {
+/**
+ * Creates a main account and records the sign-up in its audit log, with the new account as the
+ * actor. `clientIp` is null for local scripts. Throws InputError or AlreadyExistsError for
+ * expected failures.
+ */
+export async function createAccount(db: Executor, input: SignUpInput, clientIp: string | null): Promise<AccountRow> {
   const { accountName, email, password } = parseInput(signUpSchema, input);
   const passwordHash = await hashPassword(password);
   try {
-    const [account] = await db.insert(accounts).values({ name: accountName, email, passwordHash }).returning();
-    if (!account) throw new Error('INSERT ... RETURNING returned no account row');
-    return account;
+    return await db.transaction(async (tx) => {
+      const [account] = await tx.insert(accounts).values({ name: accountName, email, passwordHash }).returning();
+      if (!account) throw new Error('INSERT ... RETURNING returned no account row');
+      await recordAudit(
+        tx,
+        { accountId: account.id, subuserId: null, clientIp },
+        { operation: 'SIGN_UP', target: { type: 'ACCOUNT', id: account.id } },
+      );
+      return account;
+    });
   } catch (error) {
     const constraint = uniqueViolationConstraint(error);
     if (constraint === 'accounts_name_unique') {

@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { hashPassword, PASSWORD_MAX_LENGTH, verifyPassword } from '../auth/password.js';
-import type { Database } from '../db/client.js';
+import type { Executor } from '../db/client.js';
 import { accounts, subusers } from '../db/schema.js';
 import { InputError } from '../errors.js';
+import { recordAudit, type Actor } from './audit.js';
 import { parseInput, passwordSchema } from './validation.js';
 
 const changePasswordSchema = z.object({
@@ -14,14 +15,10 @@ const changePasswordSchema = z.object({
 export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
 
 /**
- * Replaces the principal's own password after checking the current one. Throws InputError on a
- * wrong current password or a new password that breaks the policy.
+ * Replaces the actor's own password after checking the current one, and records the change in the
+ * audit log. Throws InputError on a wrong current password or a new password that breaks the policy.
  */
-export async function changeOwnPassword(
-  db: Database,
-  principal: { accountId: string; subuserId: string | null },
-  input: ChangePasswordInput,
-): Promise<void> {
+export async function changeOwnPassword(db: Executor, principal: Actor, input: ChangePasswordInput): Promise<void> {
   const { currentPassword, newPassword } = parseInput(changePasswordSchema, input);
   const row = principal.subuserId
     ? await db.query.subusers.findFirst({ where: eq(subusers.id, principal.subuserId) })
@@ -31,9 +28,16 @@ export async function changeOwnPassword(
   }
 
   const passwordHash = await hashPassword(newPassword);
-  if (principal.subuserId) {
-    await db.update(subusers).set({ passwordHash, updatedAt: new Date() }).where(eq(subusers.id, principal.subuserId));
-  } else {
-    await db.update(accounts).set({ passwordHash }).where(eq(accounts.id, principal.accountId));
-  }
+  await db.transaction(async (tx) => {
+    if (principal.subuserId) {
+      await tx.update(subusers).set({ passwordHash, updatedAt: new Date() }).where(eq(subusers.id, principal.subuserId));
+    } else {
+      await tx.update(accounts).set({ passwordHash }).where(eq(accounts.id, principal.accountId));
+    }
+    await recordAudit(tx, principal, {
+      operation: 'CHANGE_PASSWORD',
+      target: principal.subuserId ? { type: 'SUBUSER', id: principal.subuserId } : { type: 'ACCOUNT', id: principal.accountId },
+      changedFields: ['password'],
+    });
+  });
 }

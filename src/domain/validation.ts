@@ -52,3 +52,26 @@ export const subuserLoginSchema = z
   .pipe(z.string().regex(/^[a-z0-9._-]{1,64}$/, `Login must be ${SUBUSER_LOGIN_RULE}.`));
 
 export const uuidSchema = z.uuid();
+
+export const NAME_RULE =
+  '1 to 64 characters: letters A-Z and a-z, digits, space, dot, dash and underscore, starting with a letter or a digit; ' +
+  'leading and trailing spaces are removed';
+
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
+
+/** Builds the schema for names of applications, scenarios and rules; `subject` starts the error message, e.g. "Application name". */
+export function displayNameSchema(subject: string) {
+  return z
+    .string()
+    .trim()
+    .regex(NAME_PATTERN, `${subject} must be ${NAME_RULE}.`);
+}
+
+/**
+ * Parses an ID argument into the lower-case form PostgreSQL returns; a malformed one yields
+ * undefined, so callers treat it as not found.
+ */
+export function parseId(id: string | number): string | undefined {
+  const text = String(id).toLowerCase();
+  return uuidSchema.safeParse(text).success ? text : undefined;
+}

@@ -1,6 +1,7 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { AppServices, RequestContext, Viewer } from './context.js';
 import { clientIpOf } from '../http/client-ip.js';
+import { RequestLoaders } from './loaders.js';
 import { viewerFromSession } from './viewer.js';
 import type { NodeServerContext } from './yoga.js';
 
@@ -27,6 +28,7 @@ export function createContextFactory(services: AppServices) {
     return {
       services,
       clientIp: clientIpOf(initial.req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), config.TRUST_PROXY),
+      loaders: new RequestLoaders(services.db),
       peekViewer: () => resolvedViewer,
       getViewer: () => {
         viewerPromise ??= (async () => {

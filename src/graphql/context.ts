@@ -5,6 +5,7 @@ import type { Session, SessionManager } from '../auth/sessions.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { RequestLoaders } from './loaders.js';
 
 /** Long-lived services shared by every request. */
 export interface AppServices {
@@ -30,9 +31,15 @@ export interface Viewer {
 export interface RequestContext {
   services: AppServices;
   clientIp: string;
+  /** DataLoaders for the lists nested in applications, new for each request. */
+  loaders: RequestLoaders;
   /** Resolves the request's session once, on first use, to null when it has none or it expired. */
   getViewer(): Promise<Viewer | null>;
-  /** Returns the viewer once getViewer() has settled, and undefined before. */
+  /**
+   * Returns the viewer after getViewer() has settled, and undefined before. It is a function, not a
+   * property, because yoga copies the context object with Object.assign, and a property written
+   * later would never reach the copy.
+   */
   peekViewer(): Viewer | null | undefined;
   setSessionCookie(token: string, expiresAt: number): Promise<void>;
   clearSessionCookie(): Promise<void>;

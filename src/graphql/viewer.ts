@@ -1,5 +1,6 @@
 import { sectionsOf } from '../access/matrix.js';
 import type { Session } from '../auth/sessions.js';
+import type { Actor } from '../domain/audit.js';
 import { unauthenticatedError } from '../errors.js';
 import type { Context, Viewer } from './context.js';
 
@@ -20,4 +21,9 @@ export async function assertViewer(context: Context): Promise<Viewer> {
   const viewer = await context.getViewer();
   if (!viewer) throw unauthenticatedError();
   return viewer;
+}
+
+/** Returns the request's viewer as the actor of a change: its account, subuser and client IP. */
+export function actorOf(viewer: Viewer, context: Pick<Context, 'clientIp'>): Actor {
+  return { accountId: viewer.accountId, subuserId: viewer.subuserId, clientIp: context.clientIp };
 }

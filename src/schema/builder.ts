@@ -8,20 +8,23 @@ import { PANEL_SECTIONS, type PanelSection } from '../access/matrix.js';
 import { forbiddenError, unauthenticatedError } from '../errors.js';
 import type { Context } from '../graphql/context.js';
 
-/** One auth scope per panel section, plus `authenticated` for fields any logged-in viewer may use. */
-export type AuthScopes = Record<PanelSection, boolean> & { authenticated: boolean };
-
-/** Finds the scope that denied a field; a field's scope map arrives wrapped in an $any failure. */
+/**
+ * Returns the first scope a failure names. scope-auth reports a single denied scope either
+ * directly or wrapped in an AnyAuthScopes failure, depending on how it evaluated the field.
+ */
 function deniedScope(failure: AuthFailure): string | undefined {
   if (failure.kind === AuthScopeFailureType.AuthScope) return failure.scope;
   if (failure.kind === AuthScopeFailureType.AnyAuthScopes || failure.kind === AuthScopeFailureType.AllAuthScopes) {
-    for (const child of failure.failures) {
-      const scope = deniedScope(child);
+    for (const inner of failure.failures) {
+      const scope = deniedScope(inner);
       if (scope) return scope;
     }
   }
   return undefined;
 }
+
+/** One auth scope per panel section, plus `authenticated` for fields any logged-in viewer may use. */
+export type AuthScopes = Record<PanelSection, boolean> & { authenticated: boolean };
 
 export const builder = new SchemaBuilder<{
   Context: Context;

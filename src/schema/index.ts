@@ -8,6 +8,11 @@ import './subuser-type.js';
 import './access.js';
 import './session.js';
 import './subusers.js';
+import './applications.js';
+import './scenarios.js';
+import './rules.js';
+import './application-users.js';
+import './audit.js';
 
 builder.queryType({});
 builder.mutationType({});

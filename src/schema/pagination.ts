@@ -23,48 +23,106 @@ export function assertPageSize(args: ConnectionArgs): void {
   }
 }
 
-interface KeysetCursor {
-  createdAt: Date;
-  id: string;
+type SortValue = Date | string | number;
+
+/**
+ * A keyset ordering: a sort column with its direction, and the id column that breaks ties. The
+ * cursor stores the row's sort value and id, so a page stays stable while rows are added.
+ */
+export interface KeysetOrder<Row> {
+  column: PgColumn;
+  id: PgColumn;
+  direction: 'asc' | 'desc';
+  valueOf(row: Row): SortValue;
+  /** Parses a sort value written by `valueOf`; returns undefined when the text is not one. */
+  parse(text: string): SortValue | undefined;
 }
 
-function encodeCursor(row: KeysetCursor): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+/** The page window that resolveCursorConnection passes to its loader. */
+export interface PageWindow {
+  before?: string | null;
+  after?: string | null;
+  limit: number;
+  inverted: boolean;
 }
 
-function decodeCursor(cursor: string, argName: string): KeysetCursor {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const date = createdAt ? new Date(createdAt) : undefined;
-  if (!date || Number.isNaN(date.getTime()) || !id || !/^[0-9a-f-]{36}$/i.test(id)) {
+function serialize(value: SortValue): string {
+  return value instanceof Date ? value.toISOString() : String(value);
+}
+
+export function encodeCursor<Row extends { id: string }>(order: KeysetOrder<Row>, row: Row): string {
+  return Buffer.from(`${serialize(order.valueOf(row))}|${row.id}`).toString('base64url');
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function decodeCursor(order: KeysetOrder<never>, cursor: string, argName: string): { value: SortValue; id: string } {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  // The id never contains '|', so the last one separates it even when a name contains one.
+  const separator = text.lastIndexOf('|');
+  const value = separator > 0 ? order.parse(text.slice(0, separator)) : undefined;
+  const id = text.slice(separator + 1);
+  if (value === undefined || !UUID_PATTERN.test(id)) {
     throw badUserInputError(argName, 'is not a cursor returned by this connection.');
   }
-  return { createdAt: date, id };
+  return { value, id };
+}
+
+/**
+ * Turns a page window into the keyset condition and the ordering to apply; the loader then limits
+ * the rows to `window.limit`.
+ */
+export function keysetQuery<Row>(order: KeysetOrder<Row>, window: PageWindow): { where: SQL | undefined; orderBy: SQL[] } {
+  const { column, id } = order;
+  // "after" a cursor means further along the order, "before" means earlier.
+  const further = order.direction === 'desc' ? lt : gt;
+  const earlier = order.direction === 'desc' ? gt : lt;
+  const beyond = (compare: typeof lt, cursor: { value: SortValue; id: string }) =>
+    or(compare(column, cursor.value), and(eq(column, cursor.value), compare(id, cursor.id)));
+  const where = and(
+    window.after ? beyond(further, decodeCursor(order, window.after, 'after')) : undefined,
+    window.before ? beyond(earlier, decodeCursor(order, window.before, 'before')) : undefined,
+  );
+  const forward = order.direction === 'asc' ? asc : desc;
+  const backward = order.direction === 'asc' ? desc : asc;
+  const direction = window.inverted ? backward : forward;
+  return { where, orderBy: [direction(column), direction(id)] };
+}
+
+/**
+ * Pages rows in keyset order. `load` receives the keyset condition, the ordering and the row
+ * limit to apply.
+ */
+export async function resolveKeysetConnection<Row extends { id: string }>(
+  args: ConnectionArgs,
+  order: KeysetOrder<Row>,
+  load: (query: { where: SQL | undefined; orderBy: SQL[]; limit: number; window: PageWindow }) => Promise<Row[]>,
+) {
+  assertPageSize(args);
+  return resolveCursorConnection(
+    { args, toCursor: (row: Row) => encodeCursor(order, row), defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
+    (window: ResolveCursorConnectionArgs) => load({ ...keysetQuery(order, window), limit: window.limit, window }),
+  );
+}
+
+function parseDate(text: string): Date | undefined {
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** Newest first by (created_at, id). */
+export function newestFirst<Row extends { createdAt: Date }>(columns: { createdAt: PgColumn; id: PgColumn }): KeysetOrder<Row> {
+  return { column: columns.createdAt, id: columns.id, direction: 'desc', valueOf: (row) => row.createdAt, parse: parseDate };
 }
 
 /**
  * Pages rows newest first by the key (created_at, id), so a page stays stable while rows are
  * added. `load` receives the keyset condition, the ordering and the row limit to apply.
  */
-export async function resolveNewestFirstConnection<Row extends KeysetCursor>(
+export async function resolveNewestFirstConnection<Row extends { createdAt: Date; id: string }>(
   args: ConnectionArgs,
   columns: { createdAt: PgColumn; id: PgColumn },
   load: (query: { where: SQL | undefined; orderBy: SQL[]; limit: number }) => Promise<Row[]>,
 ) {
-  assertPageSize(args);
-  return resolveCursorConnection(
-    { args, toCursor: encodeCursor, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
-    ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
-      // Newest first: "after" a cursor means older than it, "before" means newer.
-      const older = (cursor: KeysetCursor) =>
-        or(lt(columns.createdAt, cursor.createdAt), and(eq(columns.createdAt, cursor.createdAt), lt(columns.id, cursor.id)));
-      const newer = (cursor: KeysetCursor) =>
-        or(gt(columns.createdAt, cursor.createdAt), and(eq(columns.createdAt, cursor.createdAt), gt(columns.id, cursor.id)));
-      const where = and(
-        after ? older(decodeCursor(after, 'after')) : undefined,
-        before ? newer(decodeCursor(before, 'before')) : undefined,
-      );
-      const orderBy = inverted ? [asc(columns.createdAt), asc(columns.id)] : [desc(columns.createdAt), desc(columns.id)];
-      return load({ where, orderBy, limit });
-    },
-  );
+  return resolveKeysetConnection<Row>(args, newestFirst<Row>(columns), load);
 }

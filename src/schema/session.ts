@@ -4,7 +4,8 @@ import { createAccount } from '../domain/accounts.js';
 import { changeOwnPassword } from '../domain/passwords.js';
 import { AlreadyExistsError, InputError, InvalidCredentialsError, SignUpDisabledError } from '../errors.js';
 import type { Context } from '../graphql/context.js';
-import { assertViewer, viewerFromSession } from '../graphql/viewer.js';
+import { actorOf, assertViewer, viewerFromSession } from '../graphql/viewer.js';
+import { recordAudit } from '../domain/audit.js';
 import { MeType } from './access.js';
 import { builder } from './builder.js';
 import { requiresLogin } from './sections.js';
@@ -79,7 +80,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: SignUpInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       if (!context.services.config.SIGNUP_ENABLED) throw new SignUpDisabledError();
-      const account = await createAccount(context.services.db, input);
+      const account = await createAccount(context.services.db, input, context.clientIp);
       const created = await context.services.sessions.create({ accountId: account.id, subuserId: null, roles: [] });
       return startSession(context, created);
     },
@@ -105,7 +106,15 @@ builder.mutationFields((t) => ({
     nullable: false,
     resolve: async (_root, _args, context) => {
       const viewer = await assertViewer(context);
-      await context.services.sessions.invalidate(viewer.session);
+      // The record is written only when the session could be ended, since the transaction waits
+      // for Redis before it commits.
+      await context.services.db.transaction(async (tx) => {
+        await recordAudit(tx, actorOf(viewer, context), {
+          operation: 'LOG_OUT',
+          target: viewer.subuserId ? { type: 'SUBUSER', id: viewer.subuserId } : { type: 'ACCOUNT', id: viewer.accountId },
+        });
+        await context.services.sessions.invalidate(viewer.session);
+      });
       await context.clearSessionCookie();
       return true;
     },
@@ -117,7 +126,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const viewer = await assertViewer(context);
-      await changeOwnPassword(context.services.db, viewer, input);
+      await changeOwnPassword(context.services.db, actorOf(viewer, context), input);
       const endedSessions = await context.services.sessions.invalidateOthers(viewer.session);
       return { endedSessions };
     },

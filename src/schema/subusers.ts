@@ -3,7 +3,7 @@ import { findAccountById, subuserLoginUrl } from '../domain/accounts.js';
 import { createSubuser, deleteSubuser, findSubuser, setSubuserRoles, updateSubuser } from '../domain/subusers.js';
 import { subusers, type SubuserRow } from '../db/schema.js';
 import { AlreadyExistsError, InputError, notFoundError } from '../errors.js';
-import { assertViewer } from '../graphql/viewer.js';
+import { actorOf, assertViewer } from '../graphql/viewer.js';
 import { builder } from './builder.js';
 import { RoleEnum } from './enums.js';
 import { resolveNewestFirstConnection } from './pagination.js';
@@ -117,7 +117,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateSubuserInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const viewer = await assertViewer(context);
-      const subuser = await createSubuser(context.services.db, viewer.accountId, input);
+      const subuser = await createSubuser(context.services.db, actorOf(viewer, context), input);
       return { subuser };
     },
   }),
@@ -129,7 +129,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const viewer = await assertViewer(context);
       const id = String(input.id);
-      const result = await updateSubuser(context.services.db, viewer.accountId, id, input);
+      const result = await updateSubuser(context.services.db, actorOf(viewer, context), id, input);
       if (!result) throw notFoundError('Subuser', id);
       if (result.passwordChanged) await context.services.sessions.invalidateAllOfSubuser(id);
       return { subuser: result.row };
@@ -143,7 +143,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const viewer = await assertViewer(context);
       const id = String(input.id);
-      const row = await setSubuserRoles(context.services.db, viewer.accountId, id, input.roles);
+      const row = await setSubuserRoles(context.services.db, actorOf(viewer, context), id, input.roles);
       if (!row) throw notFoundError('Subuser', id);
       await context.services.sessions.updateSubuserRoles(id, row.roles);
       return { subuser: row };
@@ -156,7 +156,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const viewer = await assertViewer(context);
       const id = String(input.id);
-      const row = await deleteSubuser(context.services.db, viewer.accountId, id);
+      const row = await deleteSubuser(context.services.db, actorOf(viewer, context), id);
       if (!row) throw notFoundError('Subuser', id);
       await context.services.sessions.invalidateAllOfSubuser(id);
       return { deletedId: row.id };

@@ -15,11 +15,11 @@ export function uniqueName(stem: string): string {
 /** Seeds a main account through the domain layer, bypassing the API. */
 export async function seedAccount(db: Database, stem = 'acme'): Promise<AccountRow> {
   const name = uniqueName(stem);
-  return createAccount(db, { accountName: name, email: `${name}@example.com`, password: PASSWORD });
+  return createAccount(db, { accountName: name, email: `${name}@example.com`, password: PASSWORD }, null);
 }
 
 export async function seedSubuser(db: Database, accountId: string, roles: Role[], login = uniqueName('user')): Promise<SubuserRow> {
-  return createSubuser(db, accountId, { login, password: PASSWORD, roles });
+  return createSubuser(db, { accountId, subuserId: null, clientIp: null }, { login, password: PASSWORD, roles });
 }
 
 const LOG_IN = `mutation ($input: LogInInput!) {
