@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { findAccountByEmail, findAccountByName } from '../domain/accounts.js';
 import { recordLoginAttempt, type LoginAttempt } from '../domain/audit.js';
@@ -6,10 +7,12 @@ import { findSubuserByLogin } from '../domain/subusers.js';
 import { parseInput } from '../domain/validation.js';
 import { rateLimitKeyOfIp } from '../http/client-ip.js';
 import { InvalidCredentialsError, rateLimitedError } from '../errors.js';
+import type { Executor } from '../db/client.js';
+import { accounts, subusers } from '../db/schema.js';
 import type { AppServices } from '../graphql/context.js';
 import type { Role } from '../access/matrix.js';
 import { PASSWORD_MAX_LENGTH, verifyAgainstDummyHash, verifyPassword } from './password.js';
-import type { CreatedSession } from './sessions.js';
+import type { CreatedSession, SessionOwner } from './sessions.js';
 
 // Lengths are capped so a login attempt never hashes an unbounded string; the policy itself is
 // checked only when a password is set.
@@ -52,25 +55,55 @@ export async function assertLoginAllowed(services: AppServices, clientIp: string
   }
 }
 
+interface VerifiedPrincipal {
+  owner: SessionOwner;
+  /** The hash the password was verified against; a different hash now means it was changed. */
+  passwordHash: string;
+}
+
 /**
- * Writes the attempt's audit record and, when it succeeded, creates the session in the same
- * transaction: a session that could not be stored rolls the record back. A failed attempt writes
- * its record and throws InvalidCredentialsError.
+ * Re-reads the principal that passed the password check and returns its current roles, or null
+ * when it was deleted or its password changed since. FOR SHARE waits for a transaction that is
+ * deleting or changing the row, so the answer is the committed state.
  */
-async function finishLogin(
-  services: AppServices,
-  attempt: LoginAttempt,
-  principal: { accountId: string; subuserId: string | null; roles: readonly Role[] } | null,
-): Promise<CreatedSession> {
-  if (!principal) {
-    await recordLoginAttempt(services.db, attempt);
-    services.logger.child({ module: 'login' }).info({ clientIp: attempt.clientIp, operation: attempt.operation }, 'login failed');
-    throw new InvalidCredentialsError();
+async function loadCurrentPrincipal(db: Executor, principal: VerifiedPrincipal): Promise<{ roles: readonly Role[] } | null> {
+  const { accountId, subuserId } = principal.owner;
+  if (subuserId) {
+    const [row] = await db
+      .select({ roles: subusers.roles, passwordHash: subusers.passwordHash })
+      .from(subusers)
+      .where(and(eq(subusers.accountId, accountId), eq(subusers.id, subuserId)))
+      .for('share');
+    return row && row.passwordHash === principal.passwordHash ? { roles: row.roles } : null;
   }
-  return services.db.transaction(async (tx) => {
-    await recordLoginAttempt(tx, attempt);
-    return services.sessions.create(principal);
-  });
+  const [row] = await db
+    .select({ passwordHash: accounts.passwordHash })
+    .from(accounts)
+    .where(eq(accounts.id, accountId))
+    .for('share');
+  return row && row.passwordHash === principal.passwordHash ? { roles: [] } : null;
+}
+
+/**
+ * Creates the session of a verified principal and writes the attempt's audit record in one
+ * transaction, so a session that could not be stored rolls the record back. A failed attempt, or
+ * one whose principal was deleted or got a new password while the password was being checked,
+ * writes a failure record and throws InvalidCredentialsError.
+ */
+async function finishLogin(services: AppServices, attempt: LoginAttempt, principal: VerifiedPrincipal | null): Promise<CreatedSession> {
+  if (principal) {
+    const created = await services.db.transaction(async (tx) => {
+      const session = await services.sessions.createChecked(principal.owner, () => loadCurrentPrincipal(services.db, principal));
+      if (session) await recordLoginAttempt(tx, attempt);
+      return session;
+    });
+    if (created) return created;
+  }
+
+  const failure: LoginAttempt = { ...attempt, succeeded: false, subuserId: null };
+  await recordLoginAttempt(services.db, failure);
+  services.logger.child({ module: 'login' }).info({ clientIp: attempt.clientIp, operation: attempt.operation }, 'login failed');
+  throw new InvalidCredentialsError();
 }
 
 /**
@@ -92,7 +125,11 @@ export async function logInAccount(services: AppServices, clientIp: string, inpu
     attemptedLogin: email.trim().toLowerCase(),
     clientIp,
   };
-  return finishLogin(services, attempt, account && valid ? { accountId: account.id, subuserId: null, roles: [] } : null);
+  return finishLogin(
+    services,
+    attempt,
+    account && valid ? { owner: { accountId: account.id, subuserId: null }, passwordHash: account.passwordHash } : null,
+  );
 }
 
 /**
@@ -122,6 +159,6 @@ export async function logInSubuser(services: AppServices, clientIp: string, inpu
   return finishLogin(
     services,
     attempt,
-    account && subuser && valid ? { accountId: account.id, subuserId: subuser.id, roles: subuser.roles } : null,
+    account && subuser && valid ? { owner: { accountId: account.id, subuserId: subuser.id }, passwordHash: subuser.passwordHash } : null,
   );
 }

@@ -15,10 +15,15 @@ const changePasswordSchema = z.object({
 export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
 
 /**
- * Replaces the actor's own password after checking the current one, and records the change in the
- * audit log. Throws InputError on a wrong current password or a new password that breaks the policy.
+ * Replaces the actor's own password after checking the current one, records the change in the
+ * audit log and runs `beforeCommit` (which ends the other sessions) before the change commits. Throws InputError on a wrong current password or a new password that breaks the policy.
  */
-export async function changeOwnPassword(db: Executor, principal: Actor, input: ChangePasswordInput): Promise<void> {
+export async function changeOwnPassword<T>(
+  db: Executor,
+  principal: Actor,
+  input: ChangePasswordInput,
+  beforeCommit: () => Promise<T>,
+): Promise<T> {
   const { currentPassword, newPassword } = parseInput(changePasswordSchema, input);
   const row = principal.subuserId
     ? await db.query.subusers.findFirst({ where: eq(subusers.id, principal.subuserId) })
@@ -28,7 +33,7 @@ export async function changeOwnPassword(db: Executor, principal: Actor, input: C
   }
 
   const passwordHash = await hashPassword(newPassword);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     if (principal.subuserId) {
       await tx.update(subusers).set({ passwordHash, updatedAt: new Date() }).where(eq(subusers.id, principal.subuserId));
     } else {
@@ -39,5 +44,8 @@ export async function changeOwnPassword(db: Executor, principal: Actor, input: C
       target: principal.subuserId ? { type: 'SUBUSER', id: principal.subuserId } : { type: 'ACCOUNT', id: principal.accountId },
       changedFields: ['password'],
     });
+    // Ending the other sessions inside the transaction means a Redis failure leaves the old
+    // password in place, so the caller can retry with it.
+    return beforeCommit();
   });
 }

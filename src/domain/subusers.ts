@@ -80,6 +80,15 @@ export async function findSubuserByLogin(db: Executor, accountId: string, login:
 }
 
 /**
+ * Session work that must succeed for a change to commit. It runs inside the transaction after the
+ * row is locked and changed, so a Redis failure rolls the change back and the caller can retry,
+ * and a login that re-reads the row waits for the commit.
+ */
+export interface SessionHooks {
+  beforeCommit?: (row: SubuserRow) => Promise<unknown>;
+}
+
+/**
  * Updates the given fields; a field left out or null stays as it is, and an empty string clears
  * e-mail or description. Returns the row and whether the password changed, or undefined when the
  * subuser is not in the actor's account. The audit record lists the fields whose values changed.
@@ -89,6 +98,7 @@ export async function updateSubuser(
   actor: Actor,
   id: string,
   input: UpdateSubuserInput,
+  hooks: SessionHooks = {},
 ): Promise<{ row: SubuserRow; passwordChanged: boolean } | undefined> {
   const parsed = parseInput(updateSchema, input);
   const passwordHash = parsed.password != null ? await hashPassword(parsed.password) : undefined;
@@ -110,6 +120,7 @@ export async function updateSubuser(
     const changedFields = changedFieldNames(existing, row, ['email', 'description']);
     if (passwordHash) changedFields.push('password');
     await recordAudit(tx, actor, { operation: 'UPDATE_SUBUSER', target: { type: 'SUBUSER', id }, changedFields });
+    if (passwordHash) await hooks.beforeCommit?.(row);
     return { row, passwordChanged: passwordHash !== undefined };
   });
 }
@@ -120,6 +131,7 @@ export async function setSubuserRoles(
   actor: Actor,
   id: string,
   roles: readonly Role[],
+  hooks: SessionHooks = {},
 ): Promise<SubuserRow | undefined> {
   const parsed = parseInput(rolesSchema, roles, 'input.roles');
   return db.transaction(async (tx) => {
@@ -136,12 +148,18 @@ export async function setSubuserRoles(
       target: { type: 'SUBUSER', id },
       changedFields: changedFieldNames(existing, row, ['roles']),
     });
+    await hooks.beforeCommit?.(row);
     return row;
   });
 }
 
 /** Deletes a subuser; returns undefined when it is not in the actor's account. */
-export async function deleteSubuser(db: Executor, actor: Actor, id: string): Promise<SubuserRow | undefined> {
+export async function deleteSubuser(
+  db: Executor,
+  actor: Actor,
+  id: string,
+  hooks: SessionHooks = {},
+): Promise<SubuserRow | undefined> {
   if (!z.uuid().safeParse(id).success) return undefined;
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -150,6 +168,7 @@ export async function deleteSubuser(db: Executor, actor: Actor, id: string): Pro
       .returning();
     if (!row) return undefined;
     await recordAudit(tx, actor, { operation: 'DELETE_SUBUSER', target: { type: 'SUBUSER', id } });
+    await hooks.beforeCommit?.(row);
     return row;
   });
 }

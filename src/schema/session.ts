@@ -126,8 +126,9 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const viewer = await assertViewer(context);
-      await changeOwnPassword(context.services.db, actorOf(viewer, context), input);
-      const endedSessions = await context.services.sessions.invalidateOthers(viewer.session);
+      const endedSessions = await changeOwnPassword(context.services.db, actorOf(viewer, context), input, () =>
+        context.services.sessions.invalidateOthers(viewer.session),
+      );
       return { endedSessions };
     },
   }),

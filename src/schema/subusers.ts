@@ -129,9 +129,10 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const viewer = await assertViewer(context);
       const id = String(input.id);
-      const result = await updateSubuser(context.services.db, actorOf(viewer, context), id, input);
+      const result = await updateSubuser(context.services.db, actorOf(viewer, context), id, input, {
+        beforeCommit: () => context.services.sessions.invalidateAllOfSubuser(id),
+      });
       if (!result) throw notFoundError('Subuser', id);
-      if (result.passwordChanged) await context.services.sessions.invalidateAllOfSubuser(id);
       return { subuser: result.row };
     },
   }),
@@ -143,9 +144,10 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const viewer = await assertViewer(context);
       const id = String(input.id);
-      const row = await setSubuserRoles(context.services.db, actorOf(viewer, context), id, input.roles);
+      const row = await setSubuserRoles(context.services.db, actorOf(viewer, context), id, input.roles, {
+        beforeCommit: (changed) => context.services.sessions.updateSubuserRoles(id, changed.roles),
+      });
       if (!row) throw notFoundError('Subuser', id);
-      await context.services.sessions.updateSubuserRoles(id, row.roles);
       return { subuser: row };
     },
   }),
@@ -156,9 +158,10 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const viewer = await assertViewer(context);
       const id = String(input.id);
-      const row = await deleteSubuser(context.services.db, actorOf(viewer, context), id);
+      const row = await deleteSubuser(context.services.db, actorOf(viewer, context), id, {
+        beforeCommit: () => context.services.sessions.invalidateAllOfSubuser(id),
+      });
       if (!row) throw notFoundError('Subuser', id);
-      await context.services.sessions.invalidateAllOfSubuser(id);
       return { deletedId: row.id };
     },
   }),
