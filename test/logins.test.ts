@@ -225,3 +225,40 @@ test('signUp can be turned off', async () => {
   });
   expect(await testServer.database.db.select().from(accounts).where(eq(accounts.name, name))).toEqual([]);
 });
+
+test('changePassword attempts are rate limited', async () => {
+  const testServer = await start({ LOGIN_RATE_LIMIT_PER_IDENTITY: '2' });
+  const account = await seedAccount(testServer.database.db);
+  const login = await testServer.request<{ logIn: { sessionId: string } }>(LOG_IN, { input: { email: account.email, password: PASSWORD } });
+  const token = login.data!.logIn.sessionId;
+  const CHANGE = `mutation ($input: ChangePasswordInput!) { changePassword(input: $input) { ... on MutationError { code } } }`;
+
+  const codes: unknown[] = [];
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const result = await testServer.request<{ changePassword: { code: string } | null }>(
+      CHANGE,
+      { input: { currentPassword: `Guess-number-${attempt}`, newPassword: 'Brand-new-pass-2' } },
+      { token },
+    );
+    codes.push(result.data?.changePassword?.code ?? result.errors?.[0]?.extensions?.code);
+  }
+  expect(codes).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT', 'RATE_LIMITED']);
+  const [row] = await testServer.database.db.select().from(accounts).where(eq(accounts.id, account.id));
+  expect(row?.passwordHash).toBe(account.passwordHash);
+});
+
+test('signUp is rate limited per client IP', async () => {
+  const testServer = await start({ LOGIN_RATE_LIMIT_PER_IP: '2' });
+  const names: string[] = [];
+  const outcomes: unknown[] = [];
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const name = uniqueName('burst');
+    names.push(name);
+    const result = await testServer.request<{ signUp: { __typename: string } | null }>(SIGN_UP, {
+      input: { accountName: name, email: `${name}@example.com`, password: PASSWORD },
+    });
+    outcomes.push(result.data?.signUp?.__typename ?? result.errors?.[0]?.extensions?.code);
+  }
+  expect(outcomes).toEqual(['SessionPayload', 'SessionPayload', 'RATE_LIMITED']);
+  expect(await testServer.database.db.select().from(accounts).where(eq(accounts.name, names[2]!))).toEqual([]);
+});

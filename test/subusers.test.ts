@@ -159,8 +159,17 @@ test('page size and cursor are validated', async () => {
   const tooLarge = await server.request('{ subusers(first: 101) { totalCount } }', {}, { token });
   expect(tooLarge.errors?.map((error) => [error.extensions?.code, error.extensions?.field])).toEqual([['BAD_USER_INPUT', 'first']]);
 
-  const badCursor = await server.request('{ subusers(after: "bm9wZQ") { totalCount } }', {}, { token });
-  expect(badCursor.errors?.map((error) => [error.extensions?.code, error.extensions?.field])).toEqual([['BAD_USER_INPUT', 'after']]);
+  const forged = [
+    'nope',
+    `-200000-01-01T00:00:00.000Z|${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`,
+    `2026-01-01|00000000-0000-4000-8000-000000000000`,
+    `2026-01-01T00:00:00.000Z|${'-'.repeat(36)}`,
+  ];
+  for (const text of forged) {
+    const cursor = Buffer.from(text).toString('base64url');
+    const badCursor = await server.request('query ($after: String) { subusers(after: $after) { totalCount } }', { after: cursor }, { token });
+    expect(badCursor.errors?.map((error) => [error.extensions?.code, error.extensions?.field]), text).toEqual([['BAD_USER_INPUT', 'after']]);
+  }
 });
 
 test('malformed subuser ID is NOT_FOUND', async () => {

@@ -28,16 +28,16 @@ const subuserLoginSchema = z.object({
 export type AccountLoginInput = z.input<typeof accountLoginSchema>;
 export type SubuserLoginInput = z.input<typeof subuserLoginSchema>;
 
-
 function identityKey(identity: string): string {
   return createHash('sha256').update(identity).digest('hex').slice(0, 32);
 }
 
 /**
- * Counts one login attempt against the identity and the client IP, and throws RATE_LIMITED when
- * either is over its limit. Every attempt counts, including each alias of one request.
+ * Counts one credential attempt (a login, a sign-up or a password change) against the identity
+ * and the client IP, and throws RATE_LIMITED when either is over its limit. Every attempt counts,
+ * including each alias of one request.
  */
-export async function assertLoginAllowed(services: AppServices, clientIp: string, identity: string): Promise<void> {
+export async function assertCredentialAttemptAllowed(services: AppServices, clientIp: string, identity: string): Promise<void> {
   const { config, rateLimiter } = services;
   const windowSeconds = config.LOGIN_RATE_LIMIT_WINDOW_SECONDS;
   const [byIdentity, byIp] = await Promise.all([
@@ -112,7 +112,7 @@ async function finishLogin(services: AppServices, attempt: LoginAttempt, princip
  */
 export async function logInAccount(services: AppServices, clientIp: string, input: AccountLoginInput): Promise<CreatedSession> {
   const { email, password } = parseInput(accountLoginSchema, input);
-  await assertLoginAllowed(services, clientIp, `account:${email.trim().toLowerCase()}`);
+  await assertCredentialAttemptAllowed(services, clientIp, `account:${email.trim().toLowerCase()}`);
 
   const account = await findAccountByEmail(services.db, email);
   const valid = account ? await verifyPassword(account.passwordHash, password) : await verifyAgainstDummyHash(password);
@@ -140,7 +140,7 @@ export async function logInSubuser(services: AppServices, clientIp: string, inpu
   const { accountName, login, password } = parseInput(subuserLoginSchema, input);
   const normalizedAccount = accountName.trim().toLowerCase();
   const normalizedLogin = login.trim().toLowerCase();
-  await assertLoginAllowed(services, clientIp, `subuser:${normalizedAccount}:${normalizedLogin}`);
+  await assertCredentialAttemptAllowed(services, clientIp, `subuser:${normalizedAccount}:${normalizedLogin}`);
 
   const account = await findAccountByName(services.db, normalizedAccount);
   const subuser = account ? await findSubuserByLogin(services.db, account.id, normalizedLogin) : undefined;

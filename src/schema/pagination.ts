@@ -105,9 +105,13 @@ export async function resolveKeysetConnection<Row extends { id: string }>(
   );
 }
 
+/** Accepts only what encodeCursor writes: an ISO timestamp in a year PostgreSQL can store. */
 function parseDate(text: string): Date | undefined {
   const date = new Date(text);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  if (Number.isNaN(date.getTime())) return undefined;
+  const year = date.getUTCFullYear();
+  if (year < 1 || year > 9999 || date.toISOString() !== text) return undefined;
+  return date;
 }
 
 /** Newest first by (created_at, id). */

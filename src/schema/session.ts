@@ -1,4 +1,4 @@
-import { logInAccount, logInSubuser } from '../auth/login.js';
+import { assertCredentialAttemptAllowed, logInAccount, logInSubuser } from '../auth/login.js';
 import type { CreatedSession } from '../auth/sessions.js';
 import { createAccount } from '../domain/accounts.js';
 import { changeOwnPassword } from '../domain/passwords.js';
@@ -75,11 +75,14 @@ async function startSession(context: Context, created: CreatedSession): Promise<
 builder.mutationFields((t) => ({
   signUp: t.field({
     type: SessionPayload,
-    description: 'Creates a main account and logs it in. The server can turn sign-up off.',
+    description: 'Creates a main account and logs it in. The server can turn sign-up off. Rate limited per e-mail and per client IP, like logins.',
     errors: { types: [InputError, AlreadyExistsError, SignUpDisabledError], union: { name: 'SignUpResult' } },
     args: { input: t.arg({ type: SignUpInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       if (!context.services.config.SIGNUP_ENABLED) throw new SignUpDisabledError();
+      // Sign-up hashes a password and tells whether an e-mail is registered, so it is limited
+      // like a login.
+      await assertCredentialAttemptAllowed(context.services, context.clientIp, `sign-up:${input.email.trim().toLowerCase()}`);
       const account = await createAccount(context.services.db, input, context.clientIp);
       const created = await context.services.sessions.create({ accountId: account.id, subuserId: null, roles: [] });
       return startSession(context, created);
@@ -121,11 +124,14 @@ builder.mutationFields((t) => ({
   }),
   changePassword: t.field({
     type: ChangePasswordPayload,
-    ...requiresLogin('Changes the viewer\'s own password and ends its other sessions.'),
+    ...requiresLogin('Changes the viewer\'s own password and ends its other sessions. Rate limited per principal and per client IP, like logins.'),
     errors: { types: [InputError], union: { name: 'ChangePasswordResult' } },
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const viewer = await assertViewer(context);
+      // A stolen session must not be able to guess the current password without limit.
+      const principal = viewer.subuserId ? `subuser:${viewer.subuserId}` : `account:${viewer.accountId}`;
+      await assertCredentialAttemptAllowed(context.services, context.clientIp, `password-change:${principal}`);
       const endedSessions = await changeOwnPassword(context.services.db, actorOf(viewer, context), input, () =>
         context.services.sessions.invalidateOthers(viewer.session),
       );
