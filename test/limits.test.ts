@@ -1,21 +1,12 @@
 import { GraphQLError } from 'graphql';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { subusers } from '../src/db/schema.js';
 import { createErrorMasker } from '../src/graphql/mask-error.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServers, type TestServer } from './helpers/server.js';
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function start(env: Record<string, string> = {}): Promise<TestServer> {
-  server = await startTestServer({ env });
-  return server;
-}
+const start = useTestServers();
 
 function codes(result: { errors?: Array<{ extensions?: Record<string, unknown> }> }): unknown[] {
   return (result.errors ?? []).map((error) => error.extensions?.code);

@@ -1,19 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { accounts, subusers } from '../src/db/schema.js';
 import { LOG_IN, LOG_IN_SUBUSER, PASSWORD, seedAccount, seedSubuser, uniqueName } from './helpers/fixtures.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServers, type TestServer } from './helpers/server.js';
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function start(env: Record<string, string> = {}): Promise<TestServer> {
-  server = await startTestServer({ env });
-  return server;
-}
+const start = useTestServers();
 
 type LogInResult = { __typename: string; code?: string; message?: string; sessionId?: string };
 

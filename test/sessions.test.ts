@@ -1,20 +1,11 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { subusers } from '../src/db/schema.js';
 import { PASSWORD, logInAccount, logInAs, seedAccount, seedSubuser } from './helpers/fixtures.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { useTestServers, type TestServer } from './helpers/server.js';
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function start(env: Record<string, string> = {}): Promise<TestServer> {
-  server = await startTestServer({ env });
-  return server;
-}
+const start = useTestServers();
 
 const ME = '{ me { isMainAccount roles sections subuser { login } } }';
 

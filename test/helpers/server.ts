@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { Redis } from 'ioredis';
-import { inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import { createAppServer, type Backends } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { connectDatabase, type DatabaseHandle } from '../../src/db/client.js';
@@ -100,5 +100,21 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       redis.disconnect();
       await database.close();
     },
+  };
+}
+
+/**
+ * Returns a function that starts a fresh server for the current test with extra environment
+ * variables; every server it started is closed after each test.
+ */
+export function useTestServers(): (env?: Record<string, string>) => Promise<TestServer> {
+  const open: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((server) => server.close()));
+  });
+  return async (env = {}) => {
+    const server = await startTestServer({ env });
+    open.push(server);
+    return server;
   };
 }
