@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { expect, test } from 'vitest';
 import { subusers } from '../src/db/schema.js';
 import { createErrorMasker } from '../src/graphql/mask-error.js';
-import { useTestServers, type TestServer } from './helpers/server.js';
+import { useTestServers } from './helpers/server.js';
 
 const start = useTestServers();
 

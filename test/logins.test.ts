@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { expect, test } from 'vitest';
 import { accounts, subusers } from '../src/db/schema.js';
 import { LOG_IN, LOG_IN_SUBUSER, PASSWORD, seedAccount, seedSubuser, uniqueName } from './helpers/fixtures.js';
-import { useTestServers, type TestServer } from './helpers/server.js';
+import { useTestServers } from './helpers/server.js';
 
 const start = useTestServers();
 
