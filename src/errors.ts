@@ -23,10 +23,11 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export function unauthenticatedError(): GraphQLError {
-  return new GraphQLError('Authentication required: send a session_id as a Bearer token or the session cookie.', {
-    extensions: { code: 'UNAUTHENTICATED', http: { status: 200 } },
-  });
+export function unauthenticatedError(sentSessionToken = false): GraphQLError {
+  const message = sentSessionToken
+    ? 'The session is invalid, expired or ended: log in again.'
+    : 'Authentication required: send a session_id as a Bearer token or the session cookie.';
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
 }
 
 export function forbiddenError(section: string): GraphQLError {

@@ -173,3 +173,28 @@ test('logged query errors omit bound parameters', async () => {
   expect(logged).toContain('subusers_account_id_accounts_id_fk');
   expect(logged).not.toContain('must-not-be-logged');
 });
+
+test('response fields follow query order', async () => {
+  const testServer = await start();
+  const response = await fetch(`${testServer.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ zeta: __typename me { isMainAccount } alpha: __typename }' }),
+  });
+  const body = (await response.json()) as { data: Record<string, unknown> };
+  expect(Object.keys(body.data)).toEqual(['zeta', 'me', 'alpha']);
+});
+
+test('invalid JSON is BAD_REQUEST without echoing the body', async () => {
+  const testServer = await start();
+  const response = await fetch(`${testServer.url}/graphql`, {
+    method: 'POST',
+    // With this media type yoga answers request errors with HTTP 400, as GraphQL over HTTP asks.
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    body: '{"query": secret-looking-text',
+  });
+  expect(response.status).toBe(400);
+  const text = await response.text();
+  expect(text).not.toContain('secret-looking-text');
+  expect(JSON.parse(text)).toEqual({ errors: [{ message: 'POST body sent invalid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+});

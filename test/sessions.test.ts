@@ -76,7 +76,11 @@ test('logOut ends the session and clears the cookie', async () => {
 
   const result = await testServer.request<{ logOut: boolean }>('mutation { logOut }', {}, { token });
   expect(result.data).toEqual({ logOut: true });
-  expect(result.headers.get('set-cookie')).toMatch(/^panel_session=;/);
+  const cleared = result.headers.get('set-cookie') ?? '';
+  expect(cleared).toMatch(/^panel_session=;/);
+  expect(cleared).toMatch(/Expires=Thu, 01 Jan 1970/i);
+  expect(cleared).toMatch(/HttpOnly/i);
+  expect(cleared).toMatch(/SameSite=Lax/i);
 
   expect(codes(await testServer.request(ME, {}, { token }))).toEqual(['UNAUTHENTICATED']);
   // Other sessions of the same account stay valid.
@@ -278,4 +282,19 @@ test('authenticating costs one Redis call and no SQL', async () => {
   expect(result.errors).toBeUndefined();
   expect(commands).toEqual(['get']);
   expect(testServer.statements).toEqual([]);
+});
+
+test('invalid session_id says to log in again', async () => {
+  const testServer = await start();
+  const missing = await testServer.request(ME);
+  expect(missing.errors?.map((error) => error.message)).toEqual([
+    'Authentication required: send a session_id as a Bearer token or the session cookie.',
+  ]);
+
+  for (const options of [{ token: 'not-a-session' }, { cookie: `panel_session=${'A'.repeat(43)}` }]) {
+    const invalid = await testServer.request(ME, {}, options);
+    expect(invalid.errors?.map((error) => [error.message, error.extensions?.code])).toEqual([
+      ['The session is invalid, expired or ended: log in again.', 'UNAUTHENTICATED'],
+    ]);
+  }
 });

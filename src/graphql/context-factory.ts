@@ -24,15 +24,31 @@ export function createContextFactory(services: AppServices) {
     // Yoga copies the returned fields into its own context object, so state lives in this closure.
     let viewerPromise: Promise<Viewer | null> | undefined;
     let resolvedViewer: Viewer | null | undefined;
+    let sentToken = false;
+
+    const writeSessionCookie = async (value: string, expires: number) => {
+      await request.cookieStore?.set({
+        name: config.SESSION_COOKIE_NAME,
+        value,
+        expires,
+        path: '/',
+        domain: null,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secureCookie,
+      });
+    };
 
     return {
       services,
       clientIp: clientIpOf(initial.req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), config.TRUST_PROXY),
       loaders: new RequestLoaders(services.db),
       peekViewer: () => resolvedViewer,
+      sentSessionToken: () => sentToken,
       getViewer: () => {
         viewerPromise ??= (async () => {
           const token = await sessionTokenOf(request, config.SESSION_COOKIE_NAME);
+          sentToken = token !== null;
           const session = token ? await services.sessions.validate(token) : null;
           const viewer = session ? viewerFromSession(session) : null;
           resolvedViewer = viewer;
@@ -40,21 +56,9 @@ export function createContextFactory(services: AppServices) {
         })();
         return viewerPromise;
       },
-      setSessionCookie: async (token, expiresAt) => {
-        await request.cookieStore?.set({
-          name: config.SESSION_COOKIE_NAME,
-          value: token,
-          expires: expiresAt,
-          path: '/',
-          domain: null,
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: secureCookie,
-        });
-      },
-      clearSessionCookie: async () => {
-        await request.cookieStore?.delete(config.SESSION_COOKIE_NAME);
-      },
+      setSessionCookie: (token, expiresAt) => writeSessionCookie(token, expiresAt),
+      // The same attributes as when it was set, with an expiry in the past.
+      clearSessionCookie: () => writeSessionCookie('', 0),
     };
   };
 }

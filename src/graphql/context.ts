@@ -41,6 +41,8 @@ export interface RequestContext {
    * later would never reach the copy.
    */
   peekViewer(): Viewer | null | undefined;
+  /** Tells whether the request carried a session_id, valid or not, once getViewer() has settled. */
+  sentSessionToken(): boolean;
   setSessionCookie(token: string, expiresAt: number): Promise<void>;
   clearSessionCookie(): Promise<void>;
 }

@@ -14,6 +14,12 @@ function withCode(error: GraphQLError, code: ErrorCode): GraphQLError {
   });
 }
 
+function withoutOriginalError(error: GraphQLError): GraphQLError {
+  if (!error.extensions?.originalError) return error;
+  const { originalError: _dropped, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions });
+}
+
 function isExecutionResult(value: unknown): value is ExecutionResult {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'errors' in value;
 }
@@ -46,17 +52,19 @@ export function useErrorCodes(): Plugin {
       },
     }),
     // graphql-armor throws from its validation rules, which skips onValidate's result, so errors
-    // that still lack a code when the response is written are validation failures.
+    // that still lack a code when the response is written are validation failures. Yoga attaches
+    // `originalError` to some request errors, which would echo part of the request body.
     onResultProcess: ({ result, setResult }) => {
-      if (isExecutionResult(result) && result.errors?.some((error) => !error.extensions?.code)) {
-        setResult({
-          ...result,
-          errors: result.errors.map((error) => {
-            if (!(error instanceof GraphQLError)) return error;
-            return withCode(error, hasHttpStatus(error) ? 'BAD_REQUEST' : 'GRAPHQL_VALIDATION_FAILED');
-          }),
-        });
-      }
+      if (!isExecutionResult(result) || !result.errors) return;
+      if (!result.errors.some((error) => !error.extensions?.code || error.extensions.originalError)) return;
+      setResult({
+        ...result,
+        errors: result.errors.map((error) => {
+          if (!(error instanceof GraphQLError)) return error;
+          const coded = withCode(error, hasHttpStatus(error) ? 'BAD_REQUEST' : 'GRAPHQL_VALIDATION_FAILED');
+          return withoutOriginalError(coded);
+        }),
+      });
     },
   };
 }

@@ -19,7 +19,7 @@ export function viewerFromSession(session: Session): Viewer {
 /** Returns the request's viewer or throws UNAUTHENTICATED. */
 export async function assertViewer(context: Context): Promise<Viewer> {
   const viewer = await context.getViewer();
-  if (!viewer) throw unauthenticatedError();
+  if (!viewer) throw unauthenticatedError(context.sentSessionToken());
   return viewer;
 }
 

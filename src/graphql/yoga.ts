@@ -1,8 +1,9 @@
+import { useEngine } from '@envelop/core';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
-import type { GraphQLSchema } from 'graphql';
+import { execute, type GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createContextFactory } from './context-factory.js';
@@ -29,7 +30,8 @@ export function createPanelYoga(
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     context: createContextFactory(services),
-    maskedErrors: { maskError: createErrorMasker(logger) },
+    // isDev would add each masked error's original message to the response.
+    maskedErrors: { maskError: createErrorMasker(logger), isDev: false },
     batching: false,
     graphiql: config.GRAPHIQL_ENABLED ? { title: 'panel-api', defaultQuery: '{ me { isMainAccount roles sections } }' } : false,
     landingPage: false,
@@ -42,6 +44,9 @@ export function createPanelYoga(
       error: (...args) => log.debug({ args: args.filter((arg) => typeof arg === 'string') }, 'yoga error, logged by the masker'),
     },
     plugins: [
+      // graphql-js's executor writes response fields in query order, as the GraphQL spec asks;
+      // yoga's default executor writes them in the order their resolvers finish.
+      useEngine({ execute }),
       useCookies(),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
       // graphql-armor rejects oversized operations during validation. It skips introspection

@@ -40,7 +40,7 @@ const MeType = builder.objectRef<Viewer>('Me').implement({
       nullable: false,
       resolve: async (viewer, _args, context) => {
         const account = await findAccountById(context.services.db, viewer.accountId);
-        if (!account) throw unauthenticatedError();
+        if (!account) throw unauthenticatedError(true);
         return account;
       },
     }),

@@ -49,7 +49,7 @@ export const builder = new SchemaBuilder<{
     unauthorizedError: (_parent, context, info, result) => {
       const viewer = context.peekViewer();
       if (!viewer) {
-        return unauthenticatedError();
+        return unauthenticatedError(context.sentSessionToken());
       }
       const section = deniedScope(result.failure) ?? 'unknown';
       context.services.logger.debug(
