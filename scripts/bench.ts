@@ -222,6 +222,8 @@ async function cleanUpStep(name: string, step: () => Promise<unknown>): Promise<
   }
 }
 
+// NOTE: a SIGKILL of this process skips cleanup and leaves the database and Redis keys behind. The
+// server child still stops, because its IPC channel closes.
 let cleanup: Promise<void> | undefined;
 /** Stops the server, deletes the Redis keys and drops the database. Later calls share the first run. */
 function cleanUp(): Promise<void> {
