@@ -8,6 +8,18 @@ import { useTestServers } from './helpers/server.js';
 
 const start = useTestServers();
 
+/** A pino logger that keeps every line it writes, to check what the server logs. */
+function capturedLogger() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { lines, logger: pino({ level: 'info' }, sink) };
+}
+
 function codes(result: { errors?: Array<{ extensions?: Record<string, unknown> }> }): unknown[] {
   return (result.errors ?? []).map((error) => error.extensions?.code);
 }
@@ -91,14 +103,8 @@ test('health reports both backends', async () => {
 });
 
 test('unexpected errors are masked and logged with their cause', () => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  const mask = createErrorMasker(pino({ level: 'info' }, sink));
+  const { lines, logger } = capturedLogger();
+  const mask = createErrorMasker(logger);
 
   const located = new GraphQLError('boom', { path: ['subusers'], originalError: new Error('relation "secret_table" does not exist') });
   const masked = mask(located) as GraphQLError;
@@ -142,14 +148,8 @@ test('NUL characters are BAD_USER_INPUT', async () => {
 
 test('logged query errors omit bound parameters', async () => {
   const testServer = await start();
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  const mask = createErrorMasker(pino({ level: 'info' }, sink));
+  const { lines, logger } = capturedLogger();
+  const mask = createErrorMasker(logger);
 
   // A foreign-key violation: an unexpected error whose drizzle message lists every parameter.
   const failure = await testServer.database.db
