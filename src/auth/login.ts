@@ -64,7 +64,7 @@ interface VerifiedPrincipal {
 /**
  * Re-reads the principal that passed the password check and returns its current roles, or null
  * when it was deleted or its password changed since. FOR SHARE waits for a transaction that is
- * deleting or changing the row, so the answer is the committed state.
+ * deleting or changing the row, so the result is the committed state.
  */
 async function loadCurrentPrincipal(db: Executor, principal: VerifiedPrincipal): Promise<{ roles: readonly Role[] } | null> {
   const { accountId, subuserId } = principal.owner;

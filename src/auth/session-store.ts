@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Role } from '../access/matrix.js';
 import { callRedis } from '../redis.js';
 
-/** What the store keeps for a session, under the SHA-256 of its session_id. */
+/** Session record, stored under the SHA-256 of its session_id. */
 export interface SessionRecord {
   accountId: string;
   /** Null for the main account. */
@@ -81,13 +81,13 @@ return #members
 `;
 
 /**
- * Sessions in Redis: `<prefix>session:<hash>` holds the record with an absolute TTL, and
+ * Sessions in Redis: `<prefix>session:<hash>` contains the record with an absolute TTL, and
  * `<prefix>principal:<principal>` indexes a principal's session hashes for revocation.
  */
 export class RedisSessionStore implements SessionStore {
   /**
-   * `generationTtlMs` keeps a generation key alive well beyond any login in progress; it is the
-   * session lifetime, so the keys of principals nobody touches expire.
+   * `generationTtlMs` keeps a generation key alive well beyond any login in progress. It is the
+   * session lifetime, so the keys of idle principals expire.
    */
   constructor(
     private readonly redis: Redis,

@@ -48,7 +48,7 @@ function orphanedPostmasterPid(dataDir: string): number | undefined {
 }
 
 async function stopOrphanedPostmaster(pid: number, port: number): Promise<void> {
-  // SIGINT asks the postmaster for a fast shutdown: it ends sessions and writes a checkpoint.
+  // SIGINT requests a fast shutdown: the postmaster ends sessions and writes a checkpoint.
   process.kill(pid, 'SIGINT');
   for (let attempt = 0; attempt < 100 && (await isListening(port)); attempt += 1) {
     await new Promise((resolve) => setTimeout(resolve, 100));

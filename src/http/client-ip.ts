@@ -15,7 +15,8 @@ export function clientIpOf(socketAddress: string | undefined, forwardedFor: stri
 function expandIPv6(address: string): string[] {
   const [head = '', tail = ''] = address.split('::');
   const headGroups = head ? head.split(':') : [];
-  const tailGroups = address.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const compressed = address.includes('::');
+  const tailGroups = compressed && tail ? tail.split(':') : [];
   const missing = 8 - headGroups.length - tailGroups.length;
   return [...headGroups, ...Array<string>(Math.max(0, missing)).fill('0'), ...tailGroups];
 }

@@ -11,7 +11,7 @@ function rejectBody(res: ServerResponse, status: number, message: string): void 
 }
 
 /**
- * Wires yoga to node:http and answers GET /health with the state of PostgreSQL and Redis. Request
+ * Wires yoga to node:http and serves GET /health with the state of PostgreSQL and Redis. Request
  * bodies need a Content-Length of at most `maxBodyBytes`, so an oversized body is rejected before
  * anything reads it.
  */
