@@ -1,5 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, expect, test } from 'vitest';
+import { RedisSessionStore } from '../src/auth/session-store.js';
+import { SessionManager } from '../src/auth/sessions.js';
 import { subusers } from '../src/db/schema.js';
 import { LOG_IN_SUBUSER, PASSWORD, logInAccount, logInAs, seedAccount, seedSubuser } from './helpers/fixtures.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -79,4 +81,51 @@ test('delete during a Redis outage rolls back and can be retried', async () => {
   const retried = await server.request('mutation ($id: ID!) { deleteSubuser(input: { id: $id }) { deletedId } }', { id: subuser.id }, { token: mainToken });
   expect(retried.data).toEqual({ deleteSubuser: { deletedId: subuser.id } });
   expect((await server.request(ME, {}, { token: subuserToken })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+});
+
+test('store rejects a session after a revocation', async () => {
+  server = await startTestServer();
+  const store = new RedisSessionStore(server.redis, server.config.REDIS_KEY_PREFIX, 60_000);
+  const principal = 'subuser:00000000-0000-4000-8000-000000000001';
+  const record = {
+    accountId: '00000000-0000-4000-8000-000000000000',
+    subuserId: '00000000-0000-4000-8000-000000000001',
+    roles: ['ADMIN' as const],
+    expiresAt: Date.now() + 60_000,
+  };
+
+  const before = await store.generation(principal);
+  await store.deleteAllOf(principal);
+  expect(await store.save('a'.repeat(64), record, before)).toBe(false);
+  expect(await store.get('a'.repeat(64))).toBeNull();
+
+  const current = await store.generation(principal);
+  expect(current).not.toBe(before);
+  expect(await store.save('b'.repeat(64), record, current)).toBe(true);
+  expect(await store.get('b'.repeat(64))).toEqual(record);
+});
+
+test('login retries when a revocation lands mid-login', async () => {
+  server = await startTestServer();
+  const store = new RedisSessionStore(server.redis, server.config.REDIS_KEY_PREFIX, 60_000);
+  const sessions = new SessionManager(store, 60);
+  const owner = { accountId: '00000000-0000-4000-8000-000000000000', subuserId: '00000000-0000-4000-8000-000000000002' };
+
+  // The first load runs while a role change lands, as a racing setSubuserRoles would.
+  let loads = 0;
+  const created = await sessions.createChecked(owner, async () => {
+    loads += 1;
+    if (loads === 1) await store.setRolesOf(`subuser:${owner.subuserId}`, ['PAYER']);
+    return { roles: loads === 1 ? ['OWNER'] : ['PAYER'] };
+  });
+  expect(loads).toBe(2);
+  expect(created?.session.roles).toEqual(['PAYER']);
+
+  // A principal revoked on every attempt gets no session at all.
+  await expect(
+    sessions.createChecked(owner, async () => {
+      await store.deleteAllOf(`subuser:${owner.subuserId}`);
+      return { roles: ['OWNER'] };
+    }),
+  ).rejects.toThrow(/revoked 3 times/);
 });
