@@ -1,10 +1,11 @@
 import { useEngine } from '@envelop/core';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import { execute, type GraphQLSchema } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createContextFactory } from './context-factory.js';
 import type { AppServices, RequestContext } from './context.js';
@@ -18,6 +19,18 @@ export interface NodeServerContext {
 }
 
 export const GRAPHQL_PATH = '/graphql';
+
+const graphiqlPages = new Map<string, string>();
+
+function renderGraphiQLOnce(options?: GraphiQLOptions): string {
+  const key = JSON.stringify(options ?? {});
+  let page = graphiqlPages.get(key);
+  if (page === undefined) {
+    page = renderGraphiQL(options);
+    graphiqlPages.set(key, page);
+  }
+  return page;
+}
 
 export function createPanelYoga(
   services: AppServices,
@@ -34,6 +47,9 @@ export function createPanelYoga(
     maskedErrors: { maskError: createErrorMasker(logger), isDev: false },
     batching: false,
     graphiql: config.GRAPHIQL_ENABLED ? { title: 'panel-api', defaultQuery: '{ me { isMainAccount roles sections } }' } : false,
+    // The page carries GraphiQL's scripts inline instead of loading them from a CDN, so it also
+    // works on machines without internet access. The page is about 9 MB, so it is built once.
+    renderGraphiQL: renderGraphiQLOnce,
     landingPage: false,
     // Errors are logged once, sanitised, by the error masker; yoga's own error log would repeat
     // them with drizzle's parameter lists, which contain password hashes.
