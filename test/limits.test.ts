@@ -8,7 +8,7 @@ import { useTestServers } from './helpers/server.js';
 
 const start = useTestServers();
 
-/** A pino logger that keeps every line it writes, to check what the server logs. */
+/** Creates a pino logger that keeps every line it writes, to check what the server logs. */
 function capturedLogger() {
   const lines: string[] = [];
   const sink = new Writable({
@@ -193,7 +193,7 @@ test('invalid JSON is BAD_REQUEST without echoing the body', async () => {
   const testServer = await start();
   const response = await fetch(`${testServer.url}/graphql`, {
     method: 'POST',
-    // With this media type yoga answers request errors with HTTP 400, as GraphQL over HTTP asks.
+    // With this media type yoga returns HTTP 400 for request errors, as GraphQL over HTTP requires.
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
     body: '{"query": secret-looking-text',
   });

@@ -51,7 +51,7 @@ test('Redis outage gives SERVICE_UNAVAILABLE and recovers', async () => {
   expect(elapsed).toBeLessThan(5000);
   expect(await health(server)).toEqual({ status: 503, body: { status: 'degraded', checks: { postgres: 'ok', redis: 'unavailable' } } });
 
-  // Fields that need no session still answer.
+  // Fields that need no session still resolve.
   expect((await server.request('{ __typename }')).data).toEqual({ __typename: 'Query' });
 
   await proxy.restore();

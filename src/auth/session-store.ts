@@ -12,7 +12,7 @@ export interface SessionRecord {
   expiresAt: number;
 }
 
-/** The owner of sessions: the main account or one subuser. */
+/** Returns the key of a session's owner: the main account or one subuser. */
 export function principalKey(record: Pick<SessionRecord, 'accountId' | 'subuserId'>): string {
   return record.subuserId ? `subuser:${record.subuserId}` : `account:${record.accountId}`;
 }

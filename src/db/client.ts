@@ -24,7 +24,7 @@ export interface DatabaseOptions {
 }
 
 // NOTE: connect_timeout bounds only the TCP and startup phase. A peer that accepts connections and
-// then drops them without answering (a half-open proxy) can keep a query waiting; a refused or
+// then drops them without a response (a half-open proxy) can keep a query waiting. A refused or
 // reset connection fails at once.
 export function connectDatabase(options: DatabaseOptions): DatabaseHandle {
   const sql = postgres(options.url, {

@@ -59,7 +59,7 @@ export async function findAccountByName(db: Database, name: string): Promise<Acc
   return db.query.accounts.findFirst({ where: eq(accounts.name, name.trim().toLowerCase()) });
 }
 
-/** The account's subuser login page: the configured public URL plus the account name. */
+/** Builds the account's subuser login link: the configured public URL plus the account name. */
 export function subuserLoginUrl(publicUrl: string, accountName: string): string {
   const base = publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`;
   return new URL(`login/${encodeURIComponent(accountName)}`, base).toString();

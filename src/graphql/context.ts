@@ -27,7 +27,7 @@ export interface Viewer {
   sections: ReadonlySet<PanelSection>;
 }
 
-/** What panel-api adds to yoga's own context for every request. */
+/** Per-request fields that panel-api adds to yoga's own context. */
 export interface RequestContext {
   services: AppServices;
   clientIp: string;

@@ -30,10 +30,10 @@ function hasHttpStatus(error: GraphQLError): boolean {
 }
 
 /**
- * Gives errors raised before execution a stable code: GRAPHQL_PARSE_FAILED for syntax errors,
- * BAD_USER_INPUT for variables that do not match their types, BAD_REQUEST for rejected HTTP
- * requests (such as a missing CSRF header) and GRAPHQL_VALIDATION_FAILED for the rest of
- * validation, graphql-armor's limits included. Yoga's own BAD_REQUEST and
+ * Gives errors raised before execution a stable code. Syntax errors get GRAPHQL_PARSE_FAILED and
+ * variables that do not match their types get BAD_USER_INPUT. Rejected HTTP requests, such as one
+ * without a CSRF header, get BAD_REQUEST. The rest of validation, graphql-armor's limits
+ * included, gets GRAPHQL_VALIDATION_FAILED. Yoga's own BAD_REQUEST and
  * OPERATION_RESOLUTION_FAILURE codes pass through.
  */
 export function useErrorCodes(): Plugin {

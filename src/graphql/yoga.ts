@@ -60,8 +60,8 @@ export function createPanelYoga(
       error: (...args) => log.debug({ args: args.filter((arg) => typeof arg === 'string') }, 'yoga error, logged by the masker'),
     },
     plugins: [
-      // graphql-js's executor writes response fields in query order, as the GraphQL spec asks;
-      // yoga's default executor writes them in the order their resolvers finish.
+      // graphql-js's executor writes response fields in query order, as the GraphQL spec requires.
+      // Yoga's default executor writes them in the order their resolvers finish.
       useEngine({ execute }),
       useCookies(),
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),

@@ -80,7 +80,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: SignUpInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       if (!context.services.config.SIGNUP_ENABLED) throw new SignUpDisabledError();
-      // Sign-up hashes a password and tells whether an e-mail is registered, so it is limited
+      // Sign-up hashes a password and reveals whether an e-mail is registered, so it is limited
       // like a login.
       await assertCredentialAttemptAllowed(context.services, context.clientIp, `sign-up:${input.email.trim().toLowerCase()}`);
       const account = await createAccount(context.services.db, input, context.clientIp);

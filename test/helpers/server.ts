@@ -80,7 +80,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       if (requestOptions.token) headers.authorization = `Bearer ${requestOptions.token}`;
       if (requestOptions.cookie) headers.cookie = requestOptions.cookie;
       const client = new GraphQLClient(`${url}/graphql`, { headers, errorPolicy: 'all' });
-      // graphql-request throws on non-2xx answers, such as 400 for an invalid operation.
+      // graphql-request throws on non-2xx responses, such as 400 for an invalid operation.
       const response = await client.rawRequest(query, variables).catch((error: unknown) => {
         if (error instanceof ClientError) return { ...error.response, data: error.response.data };
         throw error;
